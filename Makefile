@@ -1,0 +1,40 @@
+# ProphRL — the two commands of the README:
+#   make demo   runs the main job on the embedded default (installs what it needs first)
+#   make test   runs the default test suite (installs what it needs first)
+# Long runs sit behind explicit targets (make test-long, make bench).
+
+SHELL := /bin/bash
+SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
+# Debian packages the build and the tests need (system libraries of the adapters, tools of interop tests).
+APT_PACKAGES := pkg-config
+# Python peers for interop tests (installed with pip into the user's Python).
+PIP_PACKAGES :=
+
+.PHONY: deps build release demo test test-long check-architecture bench clean
+
+deps:
+	@scripts/install-deps.sh "$(APT_PACKAGES)" "$(PIP_PACKAGES)"
+
+build: deps
+	$(SWIFT) build
+
+release: deps
+	$(SWIFT) build -c release
+
+demo: release
+	.build/release/prophrl --help
+	.build/release/prophrl selfcheck
+
+check-architecture:
+	@scripts/check-architecture.sh
+
+# No --parallel: it drops XCTest's closing summary (docs/architecture.md, testing notes).
+test: deps check-architecture
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+test-long: deps
+	PROPHRL_LONG_TESTS=1 $(SWIFT) test
+
+clean:
+	rm -rf .build

@@ -1,0 +1,52 @@
+// swift-tools-version: 6.1
+// ProphRL: RL for flow-matching robot policies inside a learned video world model.
+// Module rules (who may import whom) are in docs/architecture.md and checked by scripts/check-architecture.sh.
+import PackageDescription
+
+let package = Package(
+    name: "ProphRL",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "prophrl", targets: ["prophrl"]),
+        .library(name: "ProphRLCore", targets: ["ProphRLCore"]),
+        .library(name: "ProphRL", targets: ["ProphRL"]),
+        .library(name: "ProphRLTesting", targets: ["ProphRLTesting"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.5.0"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.0.0"),
+    ],
+    targets: [
+        // MARK: - Domain core and ports (standard library only)
+        .target(
+            name: "ProphRLCore",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")],
+            path: "Sources/ProphRLCore"
+        ),
+
+        // MARK: - Application services (written against ports)
+        .target(name: "ProphRL", dependencies: ["ProphRLCore"], path: "Sources/ProphRL"),
+
+        // MARK: - In-memory fakes of the ports, for tests only
+        .target(name: "ProphRLTesting", dependencies: ["ProphRLCore"], path: "Sources/ProphRLTesting"),
+
+        // MARK: - Adapters (one per technology behind a port)
+
+        // MARK: - Composition root
+        .executableTarget(
+            name: "prophrl",
+            dependencies: [
+                "ProphRLCore", "ProphRL",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            path: "Sources/prophrl"
+        ),
+
+        // MARK: - Tests
+        .testTarget(name: "ProphRLCoreTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+    ],
+    swiftLanguageModes: [.v6]
+)
