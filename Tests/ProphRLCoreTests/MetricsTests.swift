@@ -99,6 +99,12 @@ struct MetricsTests {
         let loose = try FlowMetrics.cosineSimilarity(generated: generated, reference: reference, threshold: 0.01)
         #expect(loose.pixelCount == 4)
         #expect(abs(try #require(loose.value) - 1.6 / 4) < 1e-7)
+        // Roles swapped, reference-only mask: pixels 0 and 2 (pixel 3's new reference is zero,
+        // pixel 1's is below θ); cosines 0 and 0.6.
+        let referenceOnly = try FlowMetrics.cosineSimilarity(generated: reference, reference: generated,
+                                                             mask: .referenceAboveThreshold)
+        #expect(referenceOnly.pixelCount == 2)
+        #expect(abs(try #require(referenceOnly.value) - 0.3) < 1e-7)
     }
 
     @Test("Flow metrics: identical fields, empty masks skipped and counted per clip")
@@ -148,6 +154,7 @@ struct MetricsTests {
             #expect(fast < 1)
             #expect(abs(try ImageMetrics.ssim(generated: a, reference: a) - 1) < 1e-12)
             #expect(try ImageMetrics.psnr(generated: a, reference: a) == 100)
+            #expect(try ImageMetrics.psnr(generated: a, reference: a, identical: .infinity) == .infinity)
         }
         let (a, b) = try specFrames()
         let clip = try ImageMetrics.clipScores(generated: [a, a], reference: [b, a])
@@ -167,6 +174,9 @@ struct MetricsTests {
         }
         #expect(throws: ValidationError.empty(argument: "generated")) {
             try ImageMetrics.clipScores(generated: [], reference: [])
+        }
+        #expect { try ImageMetrics.psnr(generated: small, reference: small, identical: .nan) } throws: {
+            ($0 as? ValidationError)?.argument == "identical"
         }
         #expect { try ImageMetrics.clipScores(generated: [small], reference: []) } throws: {
             ($0 as? ValidationError)?.argument == "reference"

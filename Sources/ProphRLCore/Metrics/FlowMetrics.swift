@@ -13,6 +13,14 @@ public enum FlowMetrics {
     /// Lower bound of the cosine denominator.
     public static let denominatorFloor = 1e-12
 
+    /// Which pixels enter the cosine mask.
+    public enum CosineMask: String, Sendable, CaseIterable {
+        /// `‖F^g‖ > θ or ‖F^r‖ > θ` — the spec's definition and the default.
+        case eitherAboveThreshold
+        /// `‖F^r‖ > θ` only — scores direction where the real video moves (an ablation).
+        case referenceAboveThreshold
+    }
+
     /// The cosine similarity of one pair of fields.
     public struct Cosine: Sendable, Equatable {
         /// Mean cosine over the mask; `nil` when no pixel entered it.
@@ -49,11 +57,13 @@ public enum FlowMetrics {
         return sum / Double(generated.width * generated.height)
     }
 
-    /// Masked mean cosine similarity between `generated` and `reference` (mask: either magnitude > θ).
+    /// Masked mean cosine similarity between `generated` and `reference` (default mask: either
+    /// magnitude > θ).
     /// - Throws: ``ValidationError`` naming `threshold` if it is negative or not finite, `reference`
     ///   if the sizes differ, or the field holding a non-finite value.
     public static func cosineSimilarity(generated: FlowField, reference: FlowField,
-                                        threshold: Double = defaultThreshold) throws -> Cosine {
+                                        threshold: Double = defaultThreshold,
+                                        mask: CosineMask = .eitherAboveThreshold) throws -> Cosine {
         try Validate.inRange(threshold, 0, Double.greatestFiniteMagnitude, "threshold")
         try check(generated: generated, reference: reference)
         var sum = 0.0
@@ -62,7 +72,8 @@ public enum FlowMetrics {
             let gx = Double(generated.vectors[2 * p]), gy = Double(generated.vectors[2 * p + 1])
             let rx = Double(reference.vectors[2 * p]), ry = Double(reference.vectors[2 * p + 1])
             let gNorm = (gx * gx + gy * gy).squareRoot(), rNorm = (rx * rx + ry * ry).squareRoot()
-            guard gNorm > threshold || rNorm > threshold else { continue }
+            let entered = mask == .eitherAboveThreshold ? (gNorm > threshold || rNorm > threshold) : rNorm > threshold
+            guard entered else { continue }
             sum += (gx * rx + gy * ry) / max(gNorm * rNorm, denominatorFloor)
             count += 1
         }
@@ -73,14 +84,15 @@ public enum FlowMetrics {
     /// - Throws: ``ValidationError`` naming `generated` if it is empty, `reference` if the counts
     ///   or sizes differ, `threshold` if invalid, or a field holding a non-finite value.
     public static func clipScores(generated: [FlowField], reference: [FlowField],
-                                  threshold: Double = defaultThreshold) throws -> ClipScores {
+                                  threshold: Double = defaultThreshold,
+                                  mask: CosineMask = .eitherAboveThreshold) throws -> ClipScores {
         if generated.isEmpty { throw ValidationError.empty(argument: "generated") }
         try Validate.count(reference.count, equals: generated.count, "reference")
         var epeSum = 0.0, cosineSum = 0.0
         var cosinePairs = 0
         for (g, r) in zip(generated, reference) {
             epeSum += try endPointError(generated: g, reference: r)
-            if let value = try cosineSimilarity(generated: g, reference: r, threshold: threshold).value {
+            if let value = try cosineSimilarity(generated: g, reference: r, threshold: threshold, mask: mask).value {
                 cosineSum += value
                 cosinePairs += 1
             }

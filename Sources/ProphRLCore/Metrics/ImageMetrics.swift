@@ -42,11 +42,13 @@ public enum ImageMetrics {
         return sum / Double(generated.pixels.count)
     }
 
-    /// Peak signal-to-noise ratio in dB (100 for identical frames).
-    /// - Throws: ``ValidationError`` naming `reference` if the sizes differ.
-    public static func psnr(generated: RGBImage, reference: RGBImage) throws -> Double {
+    /// Peak signal-to-noise ratio in dB; identical frames give `identical` (the spec's 100 dB by
+    /// default; pass `.infinity` for the mathematical limit).
+    /// - Throws: ``ValidationError`` naming `reference` if the sizes differ, or `identical` if it is NaN.
+    public static func psnr(generated: RGBImage, reference: RGBImage, identical: Double = identicalPSNR) throws -> Double {
+        if identical.isNaN { throw ValidationError.nonFinite(argument: "identical", index: 0, value: identical) }
         let mse = try meanSquaredError(generated: generated, reference: reference)
-        return mse == 0 ? identicalPSNR : 10 * Double.log10(255 * 255 / mse)
+        return mse == 0 ? identical : 10 * Double.log10(255 * 255 / mse)
     }
 
     /// SSIM of each channel (R, G, B).
