@@ -64,7 +64,10 @@ public enum FlowMetrics {
     public static func cosineSimilarity(generated: FlowField, reference: FlowField,
                                         threshold: Double = defaultThreshold,
                                         mask: CosineMask = .eitherAboveThreshold) throws -> Cosine {
-        try Validate.inRange(threshold, 0, Double.greatestFiniteMagnitude, "threshold")
+        try Validate.finite(threshold, "threshold")
+        if threshold < 0 {
+            throw ValidationError.outOfRange(argument: "threshold", expected: ">= 0 pixels", actual: threshold)
+        }
         try check(generated: generated, reference: reference)
         var sum = 0.0
         var count = 0

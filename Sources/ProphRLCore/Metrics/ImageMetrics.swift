@@ -75,10 +75,18 @@ public enum ImageMetrics {
         try ssimPerChannel(generated: generated, reference: reference).reduce(0, +) / 3
     }
 
+    /// PSNR and SSIM of a clip.
+    public struct ClipScores: Sendable, Equatable {
+        /// Mean per-frame PSNR (dB).
+        public let psnr: Double
+        /// Mean per-frame SSIM.
+        public let ssim: Double
+    }
+
     /// Mean per-frame PSNR and SSIM of a clip (frames paired by index).
     /// - Throws: ``ValidationError`` naming `generated` if it is empty, `reference` if the counts or
     ///   sizes differ, as the per-frame metrics otherwise.
-    public static func clipScores(generated: [RGBImage], reference: [RGBImage]) throws -> (psnr: Double, ssim: Double) {
+    public static func clipScores(generated: [RGBImage], reference: [RGBImage]) throws -> ClipScores {
         if generated.isEmpty { throw ValidationError.empty(argument: "generated") }
         try Validate.count(reference.count, equals: generated.count, "reference")
         var psnrSum = 0.0, ssimSum = 0.0
@@ -86,7 +94,7 @@ public enum ImageMetrics {
             psnrSum += try psnr(generated: g, reference: r)
             ssimSum += try ssim(generated: g, reference: r)
         }
-        return (psnrSum / Double(generated.count), ssimSum / Double(generated.count))
+        return ClipScores(psnr: psnrSum / Double(generated.count), ssim: ssimSum / Double(generated.count))
     }
 
     /// Mean SSIM map of one channel; separable valid filtering of a, b, a², b², ab.
