@@ -71,6 +71,29 @@ struct GeometryTests {
         #expect(abs(up.x) < 1e-12 && abs(up.y - 2.2214) < 5e-5 && abs(up.z + 2.2214) < 5e-5)
     }
 
+    @Test("UR30 forward kinematics by pose composition reproduces robot.md §6.2 positions and rotation vectors")
+    func ur30ForwardKinematics() throws {
+        // robot.md §6.1: standard DH, T_i = Rot_z(θ_i)·Trans_z(d_i)·Trans_x(a_i)·Rot_x(α_i).
+        let a = [0, -0.6370, -0.5037, 0, 0, 0], d = [0.2363, 0, 0, 0.2010, 0.1593, 0.1543]
+        let alpha = [Double.pi / 2, 0, 0, Double.pi / 2, -Double.pi / 2, 0]
+        func flange(_ q: [Double]) throws -> Pose {
+            try (0..<6).reduce(Pose.identity) { pose, i in
+                try pose ∘ Pose(position: .zero, rotation: .aboutZ(q[i]))
+                    ∘ Pose(position: Vector3(a[i], 0, d[i]), rotation: .aboutX(alpha[i]))
+            }
+        }
+        let h = Double.pi / 2
+        let table: [([Double], [Double])] = [
+            ([0, 0, 0, 0, 0, 0], [-1.1407, -0.3553, 0.0770, 1.5708, 0, 0]),
+            ([0, -h, 0, -h, 0, 0], [0, -0.3553, 1.5363, 0, 2.2214, -2.2214]),
+            ([0, -h, h, -h, -h, 0], [-0.6630, -0.2010, 0.7190, 2.2214, 2.2214, 0]),
+        ]
+        for (q, expected) in table {
+            let ur = try flange(q).urPose
+            for k in 0..<6 { #expect(abs(ur[k] - expected[k]) < 6e-5, "q \(q), component \(k): \(ur)") }
+        }
+    }
+
     @Test("RPY → matrix → RPY round trip on random angles away from gimbal lock")
     func rpyRoundTrip() throws {
         var rng = SeededGenerator(seed: 2)

@@ -80,7 +80,8 @@ public struct Pose: Sendable, Equatable, Hashable {
     /// The point `R·p + t`.
     public func apply(_ point: Vector3) -> Vector3 { rotation.apply(point) + position }
 
-    /// Position distance (metres) and rotation distance (max matrix-entry difference) to `other`.
+    /// The larger of the largest position-coordinate difference (metres) and the largest rotation
+    /// matrix-entry difference to `other` (a distance for tests and tolerances).
     public func maxAbsDifference(_ other: Pose) -> Double {
         let d = position - other.position
         return max(abs(d.x), abs(d.y), abs(d.z), rotation.maxAbsDifference(other.rotation))
