@@ -2,7 +2,7 @@
 ///
 /// ```swift
 /// let clip = try await reader.read(path: "rollout.mp4")
-/// let metrics = try FlowMetrics.endPointError(...)   // compare against a reference clip
+/// let psnr = try ImageMetrics.psnr(generated: clip.frames[0], reference: expected)
 /// ```
 public protocol VideoReader: Sendable {
     /// Decodes every frame of the video at `path` as RGB24.
