@@ -31,6 +31,9 @@ let package = Package(
         .target(name: "ProphRLTesting", dependencies: ["ProphRLCore"], path: "Sources/ProphRLTesting"),
 
         // MARK: - Adapters (one per technology behind a port)
+        .systemLibrary(name: "CSQLite", path: "Adapters/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CheckpointSQLite", dependencies: ["ProphRLCore", "CSQLite"], path: "Adapters/CheckpointSQLite"),
 
         // MARK: - Composition root
         .executableTarget(
@@ -47,6 +50,8 @@ let package = Package(
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+        .testTarget(name: "CheckpointSQLiteTests",
+                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
     ],
     swiftLanguageModes: [.v6]
 )
