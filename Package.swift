@@ -31,12 +31,17 @@ let package = Package(
         .target(name: "ProphRLTesting", dependencies: ["ProphRLCore"], path: "Sources/ProphRLTesting"),
 
         // MARK: - Adapters (one per technology behind a port)
+        .systemLibrary(name: "CSQLite", path: "Adapters/CSQLite", pkgConfig: "sqlite3",
+                       providers: [.apt(["libsqlite3-dev"])]),
+        .target(name: "CheckpointSQLite", dependencies: ["ProphRLCore", "CSQLite"], path: "Adapters/CheckpointSQLite"),
+        .systemLibrary(name: "CPNG", path: "Adapters/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
+        .target(name: "PNGImage", dependencies: ["ProphRLCore", "CPNG"], path: "Adapters/PNGImage"),
 
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
             dependencies: [
-                "ProphRLCore", "ProphRL",
+                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -47,6 +52,9 @@ let package = Package(
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+        .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
+        .testTarget(name: "CheckpointSQLiteTests",
+                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
     ],
     swiftLanguageModes: [.v6]
 )
