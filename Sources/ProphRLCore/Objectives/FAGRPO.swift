@@ -69,18 +69,8 @@ public struct FAGRPO: PolicyObjective {
             }
         }
 
-        var gradientMeans: [Double]? = nil
-        var klLoss = 0.0
-        if let kl, configuration.klCoefficient > 0 {
-            klLoss = try KLTerm.accumulate(kl, newLogProbs: newLogProbs, batch: batch, scales: scales,
-                                           beta: configuration.klCoefficient, gradientLogProbs: &gradient,
-                                           gradientMeans: &gradientMeans)
-        }
-        return ObjectiveResult(
-            loss: policyLoss + configuration.klCoefficient * klLoss, policyLoss: policyLoss, klLoss: klLoss,
-            gradientLogProbs: try TrajectoryTensor(shape: shape, values: gradient),
-            gradientMeans: try gradientMeans.map { try TrajectoryTensor(shape: shape, values: $0) },
-            diagnostics: stats.finish(mask: batch.mask))
+        return try KLTerm.finish(policyLoss: policyLoss, gradientLogProbs: gradient, stats: stats, kl: kl,
+                                 newLogProbs: newLogProbs, batch: batch, configuration: configuration)
     }
 
     /// Throws unless every new log-prob equals its rollout-time value exactly, i.e. every ratio is 1 — the

@@ -80,19 +80,7 @@ public struct FlowGRPO: PolicyObjective {
             }
         }
 
-        var gradientMeans: [Double]? = nil
-        var klLoss = 0.0
-        if let kl, configuration.klCoefficient > 0 {
-            // The KL term keeps FA-GRPO's normaliser (one term per valid (b, s, c, d)).
-            let klScales = configuration.rolloutScales(mask: batch.mask, termsPerPosition: D)
-            klLoss = try KLTerm.accumulate(kl, newLogProbs: newLogProbs, batch: batch, scales: klScales,
-                                           beta: configuration.klCoefficient, gradientLogProbs: &gradient,
-                                           gradientMeans: &gradientMeans)
-        }
-        return ObjectiveResult(
-            loss: policyLoss + configuration.klCoefficient * klLoss, policyLoss: policyLoss, klLoss: klLoss,
-            gradientLogProbs: try TrajectoryTensor(shape: shape, values: gradient),
-            gradientMeans: try gradientMeans.map { try TrajectoryTensor(shape: shape, values: $0) },
-            diagnostics: stats.finish(mask: batch.mask))
+        return try KLTerm.finish(policyLoss: policyLoss, gradientLogProbs: gradient, stats: stats, kl: kl,
+                                 newLogProbs: newLogProbs, batch: batch, configuration: configuration)
     }
 }

@@ -13,6 +13,28 @@ public enum KLReference: Sendable, Equatable {
 
 /// Adds `β·(1/N)·Σ M·KL` and its gradients to an objective's accumulators.
 struct KLTerm {
+    /// Adds the KL term (if any) to a policy loss and its gradient and packs the result. The KL term always
+    /// uses FA-GRPO's normaliser: one term per valid `(b, s, c, d)`.
+    static func finish(policyLoss: Double, gradientLogProbs: [Double], stats: DiagnosticsAccumulator,
+                       kl: KLReference?, newLogProbs: TrajectoryTensor<Double>, batch: PolicyGradientBatch,
+                       configuration: ObjectiveConfiguration) throws -> ObjectiveResult {
+        let shape = batch.shape
+        var gradient = gradientLogProbs
+        var gradientMeans: [Double]? = nil
+        var klLoss = 0.0
+        if let kl, configuration.klCoefficient > 0 {
+            let scales = configuration.rolloutScales(mask: batch.mask, termsPerPosition: shape.actionDim)
+            klLoss = try accumulate(kl, newLogProbs: newLogProbs, batch: batch, scales: scales,
+                                    beta: configuration.klCoefficient, gradientLogProbs: &gradient,
+                                    gradientMeans: &gradientMeans)
+        }
+        return ObjectiveResult(
+            loss: policyLoss + configuration.klCoefficient * klLoss, policyLoss: policyLoss, klLoss: klLoss,
+            gradientLogProbs: try TrajectoryTensor(shape: shape, values: gradient),
+            gradientMeans: try gradientMeans.map { try TrajectoryTensor(shape: shape, values: $0) },
+            diagnostics: stats.finish(mask: batch.mask))
+    }
+
     /// Returns `(1/N)·Σ M·KL` (before β) and adds β times its gradients into the given buffers.
     static func accumulate(_ reference: KLReference, newLogProbs: TrajectoryTensor<Double>, batch: PolicyGradientBatch,
                            scales: [Double], beta: Double, gradientLogProbs: inout [Double],
