@@ -36,6 +36,8 @@ let package = Package(
         .target(name: "CheckpointSQLite", dependencies: ["ProphRLCore", "CSQLite"], path: "Adapters/CheckpointSQLite"),
         .systemLibrary(name: "CPNG", path: "Adapters/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGImage", dependencies: ["ProphRLCore", "CPNG"], path: "Adapters/PNGImage"),
+        .target(name: "FarnebackFlow", dependencies: ["ProphRLCore", .product(name: "RealModule", package: "swift-numerics")],
+                path: "Adapters/FarnebackFlow"),
 
         // MARK: - Composition root
         .executableTarget(
@@ -53,6 +55,7 @@ let package = Package(
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
+        .testTarget(name: "FarnebackFlowTests", dependencies: ["FarnebackFlow", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
     ],
