@@ -49,6 +49,9 @@ let package = Package(
             path: "Sources/prophrl"
         ),
 
+        // MARK: - Benchmarks
+        .executableTarget(name: "FlowBench", dependencies: ["FarnebackFlow", "ProphRLCore"], path: "Benchmarks/FlowBench"),
+
         // MARK: - Tests
         .testTarget(name: "ProphRLCoreTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
