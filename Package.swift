@@ -50,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "prophrl",
             dependencies: [
-                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage",
+                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "VideoFFmpeg", "FarnebackFlow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -65,6 +65,7 @@ let package = Package(
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
+        .testTarget(name: "FlowCLITests", dependencies: ["prophrl", "VideoFFmpeg", "PNGImage", "ProphRLCore"]),
         .testTarget(name: "VideoFFmpegTests", dependencies: ["VideoFFmpeg", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FarnebackFlowTests", dependencies: ["FarnebackFlow", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
