@@ -121,3 +121,42 @@ import VideoFFmpeg
         #expect(abs(sum / count - 1.5) < 0.05)
     }
 }
+
+/// `prophrl action-frames` on the spec's worked example (flow-eval.md §5.4).
+extension FlowCLITests {
+    @Test func actionFramesRenderTheWorkedExample() throws {
+        let json = "\(directory)/poses.json", out = "\(directory)/frames.mp4"
+        let text = """
+        {"width": 64, "height": 64, "framesPerSecond": 10,
+         "camera": {"fx": 64, "fy": 64, "cx": 32, "cy": 32, "width": 64, "height": 64},
+         "frames": [[{"position": [0.1, -0.05, 0.8], "rpy": [0, 0, 0], "openness": 0.5}],
+                    [{"matrix": [1, 0, 0, 0.1, 0, 1, 0, -0.05, 0, 0, 1, 0.8, 0, 0, 0, 1], "openness": 0.5}]]}
+        """
+        try text.write(toFile: json, atomically: true, encoding: .utf8)
+        let (status, output) = try Self.run(["action-frames", json, "--out", out, "--lossless"])
+        #expect(status == 0, "\(output)")
+        let clip = try FFmpegVideoReader().readSync(path: out)
+        #expect(clip.frames.count == 2 && clip.frames[0] == clip.frames[1])
+        let image = clip.frames[0]
+        #expect(image[40, 28] == (255, 255, 255) && image[45, 28] == (255, 0, 0) && image[40, 33] == (0, 255, 0))
+        #expect(image[36, 28] == (20, 87, 84) && image[45, 30] == (0, 0, 0))
+        var nonBlack = 0
+        for p in stride(from: 0, to: image.pixels.count, by: 3) where image.pixels[p] != 0 || image.pixels[p + 1] != 0 || image.pixels[p + 2] != 0 {
+            nonBlack += 1
+        }
+        #expect(nonBlack == 95)
+
+        let video = try video("under.mp4", frames: 2, vx: 1, vy: 0)
+        let shown = "\(directory)/overlay.mp4"
+        let (overlayStatus, overlayOutput) = try Self.run(["action-frames", json, "--out", shown, "--overlay", video, "--lossless"])
+        #expect(overlayStatus == 0, "\(overlayOutput)")
+        let blended = try FFmpegVideoReader().readSync(path: shown)
+        let under = try FFmpegVideoReader(outputSize: (64, 64)).readSync(path: video)
+        #expect(blended.frames[0][40, 28] == (255, 255, 255))
+        #expect(blended.frames[0][2, 60] == under.frames[0][2, 60])
+
+        try "{\"camera\": {}}".write(toFile: json, atomically: true, encoding: .utf8)
+        let (badStatus, badOutput) = try Self.run(["action-frames", json, "--out", out])
+        #expect(badStatus != 0 && badOutput.contains(json))
+    }
+}
