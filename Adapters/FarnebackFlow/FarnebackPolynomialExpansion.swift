@@ -50,74 +50,98 @@ struct FarnebackPolynomialExpansion: Sendable {
         ig11 = inv[1][1]; ig03 = inv[0][3]; ig33 = inv[3][3]; ig55 = inv[5][5]
     }
 
-    /// The five coefficient planes of a `width × height` float image, concatenated plane after plane.
+    /// Floats stored per pixel: the five coefficients, padded to a SIMD8 so one vector load fetches a pixel.
+    static let stride = 8
+
+    /// The coefficients `[b_y, b_x, a_yy, a_xx, a_xy, 0, 0, 0]` of each pixel of a `width × height` float image,
+    /// pixel after pixel (8 floats each).
     func expand(_ image: [Float], width w: Int, height h: Int) -> [Float] {
-        var out = [Float](repeating: 0, count: 5 * w * h)
-        let pad = n
-        var r0 = [Float](repeating: 0, count: w + 2 * pad), r1 = r0, r2 = r0
-        var b = [Double](repeating: 0, count: 6 * w)
+        let lanes = 4
+        let wv = (w + lanes - 1) / lanes * lanes          // rows processed in blocks of 4
+        let left = n, right = n + (wv - w)
+        var out = [Float](repeating: 0, count: Self.stride * w * h)
+        var r0 = [Float](repeating: 0, count: left + wv + right), r1 = r0, r2 = r0
         image.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
                 r0.withUnsafeMutableBufferPointer { r0p in
                 r1.withUnsafeMutableBufferPointer { r1p in
                 r2.withUnsafeMutableBufferPointer { r2p in
-                b.withUnsafeMutableBufferPointer { bp in
                     let s = src.baseAddress!
-                    let v0 = r0p.baseAddress! + pad, v1 = r1p.baseAddress! + pad, v2 = r2p.baseAddress! + pad
+                    let v0 = r0p.baseAddress! + left, v1 = r1p.baseAddress! + left, v2 = r2p.baseAddress! + left
                     for y in 0..<h {
                         // Vertical pass (float), rows clamped.
                         let centre = s + y * w
                         let g0 = g[0]
                         for x in 0..<w { v0[x] = centre[x] * g0; v1[x] = 0; v2[x] = 0 }
-                        for k in stride(from: 1, through: n, by: 1) {
+                        for k in Swift.stride(from: 1, through: n, by: 1) {
                             let up = s + max(y - k, 0) * w, down = s + min(y + k, h - 1) * w
                             let gk = g[k], xgk = xg[k], xxgk = xxg[k]
-                            for x in 0..<w {
+                            var x = 0
+                            while x + lanes <= w {
+                                let u = Self.load(up + x), d = Self.load(down + x)
+                                let p = u + d
+                                Self.store(Self.load(v0 + x) + gk * p, v0 + x)
+                                Self.store(Self.load(v1 + x) + xgk * (d - u), v1 + x)
+                                Self.store(Self.load(v2 + x) + xxgk * p, v2 + x)
+                                x += lanes
+                            }
+                            while x < w {
                                 let p = up[x] + down[x]
                                 v0[x] += gk * p
                                 v1[x] += xgk * (down[x] - up[x])
                                 v2[x] += xxgk * p
+                                x += 1
                             }
                         }
                         // Replicate the ends for the horizontal pass.
-                        for i in 1...max(pad, 1) where i <= pad {
-                            v0[-i] = v0[0]; v1[-i] = v1[0]; v2[-i] = v2[0]
-                            v0[w - 1 + i] = v0[w - 1]; v1[w - 1 + i] = v1[w - 1]; v2[w - 1 + i] = v2[w - 1]
-                        }
-                        // Horizontal pass (double accumulators), one moment array after the other.
-                        let b1 = bp.baseAddress!, b2 = b1 + w, b3 = b2 + w, b4 = b3 + w, b5 = b4 + w, b6 = b5 + w
-                        for x in 0..<w {
-                            b1[x] = Double(v0[x] * g0); b2[x] = 0; b3[x] = Double(v1[x] * g0)
-                            b4[x] = 0; b5[x] = Double(v2[x] * g0); b6[x] = 0
-                        }
-                        for k in stride(from: 1, through: n, by: 1) {
-                            let gk = g[k], xgk = xg[k], dgk = Double(g[k]), dxxgk = Double(xxg[k])
-                            for x in 0..<w {
-                                let tg = Double(v0[x + k] + v0[x - k])
-                                b1[x] += tg * dgk
-                                b4[x] += tg * dxxgk
-                                b2[x] += Double((v0[x + k] - v0[x - k]) * xgk)
-                                b3[x] += Double((v1[x + k] + v1[x - k]) * gk)
-                                b6[x] += Double((v1[x + k] - v1[x - k]) * xgk)
-                                b5[x] += Double((v2[x + k] + v2[x - k]) * gk)
+                        for i in 1...left { v0[-i] = v0[0]; v1[-i] = v1[0]; v2[-i] = v2[0] }
+                        for i in 1...right { v0[w - 1 + i] = v0[w - 1]; v1[w - 1 + i] = v1[w - 1]; v2[w - 1 + i] = v2[w - 1] }
+                        // Horizontal pass, 4 pixels at a time, double accumulators.
+                        let dg0 = g0
+                        for x in Swift.stride(from: 0, to: wv, by: lanes) {
+                            var b1 = SIMD4<Double>(Self.load(v0 + x) * dg0), b2 = SIMD4<Double>()
+                            var b3 = SIMD4<Double>(Self.load(v1 + x) * dg0), b4 = SIMD4<Double>()
+                            var b5 = SIMD4<Double>(Self.load(v2 + x) * dg0), b6 = SIMD4<Double>()
+                            for k in Swift.stride(from: 1, through: n, by: 1) {
+                                let gk = g[k], xgk = xg[k], dgk = Double(g[k]), dxxgk = Double(xxg[k])
+                                let p0 = Self.load(v0 + x + k), m0 = Self.load(v0 + x - k)
+                                let p1 = Self.load(v1 + x + k), m1 = Self.load(v1 + x - k)
+                                let p2 = Self.load(v2 + x + k), m2 = Self.load(v2 + x - k)
+                                let tg = SIMD4<Double>(p0 + m0)
+                                b1 += tg * dgk
+                                b4 += tg * dxxgk
+                                b2 += SIMD4<Double>((p0 - m0) * xgk)
+                                b3 += SIMD4<Double>((p1 + m1) * gk)
+                                b6 += SIMD4<Double>((p1 - m1) * xgk)
+                                b5 += SIMD4<Double>((p2 + m2) * gk)
+                            }
+                            let cy = b3 * ig11, cx = b2 * ig11
+                            let cyy = b1 * ig03 + b5 * ig33, cxx = b1 * ig03 + b4 * ig33, cxy = b6 * ig55
+                            for lane in 0..<min(lanes, w - x) {
+                                let o = dst.baseAddress! + (y * w + x + lane) * Self.stride
+                                o[0] = Float(cy[lane]); o[1] = Float(cx[lane]); o[2] = Float(cyy[lane])
+                                o[3] = Float(cxx[lane]); o[4] = Float(cxy[lane])
                             }
                         }
-                        let plane = w * h, o = dst.baseAddress! + y * w
-                        for x in 0..<w {
-                            o[x] = Float(b3[x] * ig11)
-                            o[plane + x] = Float(b2[x] * ig11)
-                            o[2 * plane + x] = Float(b1[x] * ig03 + b5[x] * ig33)
-                            o[3 * plane + x] = Float(b1[x] * ig03 + b4[x] * ig33)
-                            o[4 * plane + x] = Float(b6[x] * ig55)
-                        }
                     }
-                }
                 }
                 }
                 }
             }
         }
         return out
+    }
+
+    @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always) static func load(_ p: UnsafeMutablePointer<Float>) -> SIMD4<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD4<Float>.self)
+    }
+
+    @inline(__always) static func store(_ v: SIMD4<Float>, _ p: UnsafeMutablePointer<Float>) {
+        UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD4<Float>.self)
     }
 
     /// Gauss–Jordan inverse with partial pivoting (the Gram matrix is symmetric positive definite).

@@ -9,44 +9,51 @@ struct FarnebackSolver {
     let width: Int
     let height: Int
 
-    /// Recomputes the five planes of M `[G11, G12, G22, h1, h2]` from the expansions and the current flow.
+    /// Recomputes the five planes of M `[G11, G12, G22, h1, h2]` from the expansions (8 floats per pixel, see
+    /// ``FarnebackPolynomialExpansion``) and the current flow.
     func updateMatrices(r0: [Float], r1: [Float], flowX: [Float], flowY: [Float], into m: inout [Float]) {
-        let w = width, h = height, plane = w * h
+        let w = width, h = height, plane = w * h, stride = FarnebackPolynomialExpansion.stride
         r0.withUnsafeBufferPointer { r0b in
         r1.withUnsafeBufferPointer { r1b in
         flowX.withUnsafeBufferPointer { fxb in
         flowY.withUnsafeBufferPointer { fyb in
         m.withUnsafeMutableBufferPointer { mb in
-            let p0 = r0b.baseAddress!, p1 = r1b.baseAddress!, out = mb.baseAddress!
+            let p0 = UnsafeRawPointer(r0b.baseAddress!), p1 = UnsafeRawPointer(r1b.baseAddress!), out = mb.baseAddress!
+            let rowBytes = w * stride * 4
+            @inline(__always) func pixel(_ base: UnsafeRawPointer, _ index: Int) -> SIMD8<Float> {
+                base.loadUnaligned(fromByteOffset: index * stride * 4, as: SIMD8<Float>.self)
+            }
             for y in 0..<h {
                 let yScale: Float = (y < 5 ? Self.border[y] : 1) * (y >= h - 5 ? Self.border[h - y - 1] : 1)
                 for x in 0..<w {
                     let i = y * w + x
                     let dx = fxb[i], dy = fyb[i]
                     var fx = Float(x) + dx, fy = Float(y) + dy
-                    let x1f = fx.rounded(.down), y1f = fy.rounded(.down)
+                    let own = pixel(p0, i)
                     var r2: Float, r3: Float, r4: Float, r5: Float, r6: Float
-                    if x1f >= 0, y1f >= 0, x1f < Float(w - 1), y1f < Float(h - 1) {
-                        let x1 = Int(x1f), y1 = Int(y1f)
-                        fx -= x1f; fy -= y1f
+                    // floor(f) in [0, size − 2] ⟺ f in [0, size − 1); there truncation is floor (NaN fails too).
+                    if fx >= 0, fy >= 0, fx < Float(w - 1), fy < Float(h - 1) {
+                        let x1 = Int(fx), y1 = Int(fy)
+                        fx -= Float(x1); fy -= Float(y1)
                         let a00 = (1 - fx) * (1 - fy), a01 = fx * (1 - fy), a10 = (1 - fx) * fy, a11 = fx * fy
-                        let j = y1 * w + x1
-                        @inline(__always) func sample(_ c: Int) -> Float {
-                            let q = p1 + c * plane + j
-                            return a00 * q[0] + a01 * q[1] + a10 * q[w] + a11 * q[w + 1]
-                        }
-                        r2 = sample(0); r3 = sample(1); r4 = sample(2); r5 = sample(3); r6 = sample(4)
-                        r4 = (p0[2 * plane + i] + r4) * 0.5
-                        r5 = (p0[3 * plane + i] + r5) * 0.5
-                        r6 = (p0[4 * plane + i] + r6) * 0.25
+                        let q = p1 + (y1 * w + x1) * stride * 4
+                        let top0 = q.loadUnaligned(as: SIMD8<Float>.self)
+                        let top1 = q.loadUnaligned(fromByteOffset: stride * 4, as: SIMD8<Float>.self)
+                        let bottom0 = q.loadUnaligned(fromByteOffset: rowBytes, as: SIMD8<Float>.self)
+                        let bottom1 = q.loadUnaligned(fromByteOffset: rowBytes + stride * 4, as: SIMD8<Float>.self)
+                        let sample = a00 * top0 + a01 * top1 + a10 * bottom0 + a11 * bottom1
+                        r2 = sample[0]; r3 = sample[1]
+                        r4 = (own[2] + sample[2]) * 0.5
+                        r5 = (own[3] + sample[3]) * 0.5
+                        r6 = (own[4] + sample[4]) * 0.25
                     } else {
                         r2 = 0; r3 = 0
-                        r4 = p0[2 * plane + i]
-                        r5 = p0[3 * plane + i]
-                        r6 = p0[4 * plane + i] * 0.5
+                        r4 = own[2]
+                        r5 = own[3]
+                        r6 = own[4] * 0.5
                     }
-                    r2 = (p0[i] - r2) * 0.5
-                    r3 = (p0[plane + i] - r3) * 0.5
+                    r2 = (own[0] - r2) * 0.5
+                    r3 = (own[1] - r3) * 0.5
                     r2 += r4 * dy + r6 * dx
                     r3 += r6 * dy + r5 * dx
                     if x < 5 || x >= w - 5 || y < 5 || y >= h - 5 {
