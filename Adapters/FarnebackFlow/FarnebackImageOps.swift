@@ -47,15 +47,7 @@ enum FarnebackImageOps {
                         for i in 0..<(w + 2 * r) { pad[i] = row[columnIndex[i]] }
                         let dst = out.baseAddress! + y * w
                         let centre = pad.baseAddress! + r
-                        let k0 = kernel[r]
-                        for x in 0..<w { dst[x] = centre[x] * k0 }
-                        if r > 0 {
-                            for k in 1...r {
-                                let kk = kernel[r + k]
-                                let left = centre - k, right = centre + k
-                                for x in 0..<w { dst[x] += (left[x] + right[x]) * kk }
-                            }
-                        }
+                        symmetricTaps(dst, centre: UnsafePointer(centre), count: w, kernel: kernel, radius: r) { UnsafePointer(centre + $0) }
                     }
                 }
             }
@@ -66,20 +58,40 @@ enum FarnebackImageOps {
                 for y in 0..<h {
                     let dst = out.baseAddress! + y * w
                     let centre = src.baseAddress! + y * w
-                    let k0 = kernel[r]
-                    for x in 0..<w { dst[x] = centre[x] * k0 }
-                    if r > 0 {
-                        for k in 1...r {
-                            let kk = kernel[r + k]
-                            let up = src.baseAddress! + reflect101(y - k, h) * w
-                            let down = src.baseAddress! + reflect101(y + k, h) * w
-                            for x in 0..<w { dst[x] += (up[x] + down[x]) * kk }
-                        }
+                    let base = src.baseAddress!
+                    symmetricTaps(dst, centre: centre, count: w, kernel: kernel, radius: r) { offset in
+                        base + reflect101(y + offset, h) * w
                     }
                 }
             }
         }
         return result
+    }
+
+    /// `dst[x] = c[x]·k₀ + Σ_k (row(−k)[x] + row(k)[x])·k_k`, 8 lanes at a time (OpenCV's symmetric order).
+    @inline(__always)
+    private static func symmetricTaps(_ dst: UnsafeMutablePointer<Float>, centre: UnsafePointer<Float>, count w: Int,
+                                      kernel: [Float], radius r: Int, row: (Int) -> UnsafePointer<Float>) {
+        let k0 = kernel[r]
+        var x = 0
+        while x + 8 <= w {
+            var acc = load8(centre + x) * k0
+            for k in 0..<(r + 1) where k > 0 {
+                acc += (load8(row(-k) + x) + load8(row(k) + x)) * kernel[r + k]
+            }
+            UnsafeMutableRawPointer(dst + x).storeBytes(of: acc, as: SIMD8<Float>.self)
+            x += 8
+        }
+        while x < w {
+            var acc = centre[x] * k0
+            for k in 0..<(r + 1) where k > 0 { acc += (row(-k)[x] + row(k)[x]) * kernel[r + k] }
+            dst[x] = acc
+            x += 1
+        }
+    }
+
+    @inline(__always) private static func load8(_ p: UnsafePointer<Float>) -> SIMD8<Float> {
+        UnsafeRawPointer(p).loadUnaligned(as: SIMD8<Float>.self)
     }
 
     /// Bilinear `resize` of an interleaved float image with `channels` channels (OpenCV INTER_LINEAR: source

@@ -73,7 +73,7 @@ struct FarnebackPolynomialExpansion: Sendable {
                         let centre = s + y * w
                         let g0 = g[0]
                         for x in 0..<w { v0[x] = centre[x] * g0; v1[x] = 0; v2[x] = 0 }
-                        for k in Swift.stride(from: 1, through: n, by: 1) {
+                        for k in 1..<(n + 1) {
                             let up = s + max(y - k, 0) * w, down = s + min(y + k, h - 1) * w
                             let gk = g[k], xgk = xg[k], xxgk = xxg[k]
                             var x = 0
@@ -102,7 +102,7 @@ struct FarnebackPolynomialExpansion: Sendable {
                             var b1 = SIMD4<Double>(Self.load(v0 + x) * dg0), b2 = SIMD4<Double>()
                             var b3 = SIMD4<Double>(Self.load(v1 + x) * dg0), b4 = SIMD4<Double>()
                             var b5 = SIMD4<Double>(Self.load(v2 + x) * dg0), b6 = SIMD4<Double>()
-                            for k in Swift.stride(from: 1, through: n, by: 1) {
+                            for k in 1..<(n + 1) {
                                 let gk = g[k], xgk = xg[k], dgk = Double(g[k]), dxxgk = Double(xxg[k])
                                 let p0 = Self.load(v0 + x + k), m0 = Self.load(v0 + x - k)
                                 let p1 = Self.load(v1 + x + k), m1 = Self.load(v1 + x - k)
