@@ -10,7 +10,7 @@ APT_PACKAGES := pkg-config libsqlite3-dev libpng-dev libavcodec-dev libavformat-
 # Python peers for interop tests (installed with pip into the user's Python).
 PIP_PACKAGES := safetensors numpy opencv-python-headless
 
-.PHONY: deps build release demo test test-long check-architecture bench clean
+.PHONY: deps build release demo test test-long check-architecture bench bench-flow clean
 
 deps:
 	@scripts/install-deps.sh "$(APT_PACKAGES)" "$(PIP_PACKAGES)"
@@ -36,6 +36,11 @@ test: deps check-architecture
 
 test-long: deps
 	PROPHRL_LONG_TESTS=1 $(SWIFT) test
+
+# Farneback vs OpenCV per pair (1 thread), 2-thread speed-up over a video, FFmpeg decode/encode speed.
+bench-flow: deps
+	$(SWIFT) build -c release --product FlowBench
+	.build/release/FlowBench
 
 clean:
 	rm -rf .build

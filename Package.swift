@@ -57,7 +57,8 @@ let package = Package(
         ),
 
         // MARK: - Benchmarks
-        .executableTarget(name: "FlowBench", dependencies: ["FarnebackFlow", "ProphRLCore"], path: "Benchmarks/FlowBench"),
+        .executableTarget(name: "FlowBench", dependencies: ["FarnebackFlow", "VideoFFmpeg", "ProphRL", "ProphRLCore"],
+                          path: "Benchmarks/FlowBench"),
 
         // MARK: - Tests
         .testTarget(name: "ProphRLCoreTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
