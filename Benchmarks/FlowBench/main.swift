@@ -5,6 +5,7 @@ import FarnebackFlow
 import Foundation
 import ProphRL
 import ProphRLCore
+import Synchronization
 import VideoFFmpeg
 
 /// The spec's test image I(x, y; dx, dy) (flow-eval.md §3.5), clipped to bytes.
@@ -97,13 +98,38 @@ for n in [64, 256] {
 }
 
 // MARK: - Whole video: evaluation protocol on 1 and 2 threads
+
+/// Work a pure arithmetic loop gets done in 0.5 s on `threads` threads, relative to one thread: how many cores
+/// the machine actually gives this process right now (other users' builds share the two cores).
+func availableParallelism() -> Double {
+    func spin(_ threads: Int) -> Double {
+        let counts = Mutex<[Double]>([])
+        DispatchQueue.concurrentPerform(iterations: threads) { _ in
+            let end = now() + 0.5
+            var x = 1.0, n = 0.0
+            while now() < end {
+                for _ in 0..<1000 { x = x * 1.0000001 + 1e-9 }
+                n += 1
+            }
+            let done = n + (x > 1e300 ? 1 : 0)
+            counts.withLock { $0.append(done) }
+        }
+        return counts.withLock { $0.reduce(0, +) }
+    }
+    return spin(2) / spin(1)
+}
+let parallelism = availableParallelism()
+print(String(format: "available parallelism right now (2-thread arithmetic loop vs 1): %.2f cores", parallelism))
 let frameCount = 21
 let reference = try VideoClip(frames: (0..<frameCount).map { try rgbFrame(256, dx: 1.0 * Double($0), dy: 0.5 * Double($0)) }, framesPerSecond: 20)
 let generated = try VideoClip(frames: (0..<frameCount).map { try rgbFrame(256, dx: 0.8 * Double($0), dy: 0.6 * Double($0)) }, framesPerSecond: 20)
-var flowTimes: [Int: Double] = [:], evaluationTimes: [Int: Double] = [:]
+var flowTimes: [Int: Double] = [:], evaluationTimes: [Int: Double] = [:], flowCPU: [Int: Double] = [:]
 let pairs = Array(0..<(frameCount - 1))
 for threads in [1, 2] {
-    // The flows alone: 2 videos × 20 pairs spread over the threads, as the service does.
+    // The flows alone: 2 videos × 20 pairs spread over the threads, as the service does. CPU time is
+    // recorded too: on a loaded machine the wall-clock speed-up is capped by the cores others leave free,
+    // while CPU time per video shows whether the parallel work itself costs more.
+    let cpuStart = processCPUSeconds()
     flowTimes[threads] = median(3) {
         DispatchQueue.concurrentPerform(iterations: threads) { worker in
             for job in stride(from: worker, to: 2 * pairs.count, by: threads) {
@@ -112,11 +138,13 @@ for threads in [1, 2] {
             }
         }
     }
+    flowCPU[threads] = (processCPUSeconds() - cpuStart) / 4   // warm-up + 3 timed runs
     let service = try FlowEvaluation(estimator: estimator, estimatorName: estimator.description, threads: threads)
     evaluationTimes[threads] = try median(3) { _ = try service.evaluate(reference: reference, generated: generated) }
 }
-print(String(format: "whole video, 21 frames 256x256, 40 flows: 1 thread %.3f s, 2 threads %.3f s, speed-up %.2fx",
-             flowTimes[1]!, flowTimes[2]!, flowTimes[1]! / flowTimes[2]!))
+print(String(format: "whole video, 21 frames 256x256, 40 flows: 1 thread %.3f s, 2 threads %.3f s, speed-up %.2fx; "
+             + "CPU time per video %.3f s (1 thread) vs %.3f s (2 threads), cores used on 2 threads %.2f",
+             flowTimes[1]!, flowTimes[2]!, flowTimes[1]! / flowTimes[2]!, flowCPU[1]!, flowCPU[2]!, flowCPU[2]! / flowTimes[2]!))
 print(String(format: "eval-flow protocol (40 flows + 21 PSNR/SSIM): 1 thread %.3f s, 2 threads %.3f s, speed-up %.2fx",
              evaluationTimes[1]!, evaluationTimes[2]!, evaluationTimes[1]! / evaluationTimes[2]!))
 
@@ -137,6 +165,14 @@ for (codec, ext) in [(FFmpegVideoCodec.h264, "mp4"), (.losslessRGB, "mp4"), (.ff
     print(String(format: "%@ %dx%d %d frames (%.0f s at 20 fps), 1 codec thread: encode %.0f fps = %.0fx real time, decode %.0f fps = %.0fx real time, %d bytes",
                  codec.rawValue, 256, 256, clip.frames.count, seconds, Double(clip.frames.count) / encode, seconds / encode,
                  Double(clip.frames.count) / decode, seconds / decode, bytes))
+}
+
+/// User + system CPU seconds of this process so far.
+func processCPUSeconds() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_utime.tv_sec) + Double(usage.ru_utime.tv_usec) / 1e6
+        + Double(usage.ru_stime.tv_sec) + Double(usage.ru_stime.tv_usec) / 1e6
 }
 
 func loadAverage() -> String {
