@@ -178,16 +178,20 @@ defer { try? FileManager.default.removeItem(atPath: directory) }
 for (codec, ext) in [(FFmpegVideoCodec.h264, "mp4"), (.losslessRGB, "mp4"), (.ffv1, "mkv")] {
     let path = "\(directory)/bench-\(codec.rawValue).\(ext)"
     let writer = FFmpegVideoWriter(codec: codec, threads: 1)
+    var cpu = processCPUSeconds()
     let encode = try median(3) { try writer.writeSync(clip, path: path) }
+    let encodeCPU = (processCPUSeconds() - cpu) / 4
     let reader = FFmpegVideoReader(threads: 1)
+    cpu = processCPUSeconds()
     let decode = try median(3) { _ = try reader.readSync(path: path) }
+    let decodeCPU = (processCPUSeconds() - cpu) / 4
     let bytes = (try? FileManager.default.attributesOfItem(atPath: path)[.size] as? Int) ?? 0
-    print(String(format: "%@ %dx%d %d frames (%.0f s at 20 fps), 1 codec thread: encode %.0f fps = %.0fx real time, decode %.0f fps = %.0fx real time, %d bytes",
-                 codec.rawValue, 256, 256, clip.frames.count, seconds, Double(clip.frames.count) / encode, seconds / encode,
-                 Double(clip.frames.count) / decode, seconds / decode, bytes))
+    print(String(format: "%@ 256x256, %d frames (%.0f s at 20 fps), 1 codec thread: encode %.0fx real time (wall), %.0fx (CPU); "
+                 + "decode %.0fx (wall), %.0fx (CPU); %d bytes",
+                 codec.rawValue, clip.frames.count, seconds, seconds / encode, seconds / encodeCPU,
+                 seconds / decode, seconds / decodeCPU, bytes))
 }
 
-/// User + system CPU seconds of this process so far.
 func processCPUSeconds() -> Double {
     var usage = rusage()
     getrusage(RUSAGE_SELF.rawValue, &usage)
