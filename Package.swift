@@ -36,6 +36,13 @@ let package = Package(
         .target(name: "CheckpointSQLite", dependencies: ["ProphRLCore", "CSQLite"], path: "Adapters/CheckpointSQLite"),
         .systemLibrary(name: "CPNG", path: "Adapters/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGImage", dependencies: ["ProphRLCore", "CPNG"], path: "Adapters/PNGImage"),
+        .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
+
+        // MARK: - Benchmarks (executables, not timed tests)
+        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
+                          path: "Benchmarks/TensorBench"),
 
         // MARK: - Composition root
         .executableTarget(
@@ -52,6 +59,7 @@ let package = Package(
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
