@@ -31,12 +31,14 @@ let package = Package(
         .target(name: "ProphRLTesting", dependencies: ["ProphRLCore"], path: "Sources/ProphRLTesting"),
 
         // MARK: - Adapters (one per technology behind a port)
+        .target(name: "URControllerSim", dependencies: ["ProphRLCore"], path: "Adapters/URControllerSim"),
+        .target(name: "RobotRTDE", dependencies: ["ProphRLCore"], path: "Adapters/RobotRTDE"),
 
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
             dependencies: [
-                "ProphRLCore", "ProphRL",
+                "ProphRLCore", "ProphRL", "RobotRTDE", "URControllerSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -47,6 +49,7 @@ let package = Package(
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+        .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRLCore"]),
     ],
     swiftLanguageModes: [.v6]
 )
