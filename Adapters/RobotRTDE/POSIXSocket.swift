@@ -15,6 +15,46 @@ final class POSIXSocket: @unchecked Sendable {
 
     deinit { _ = Glibc.close(descriptor) }
 
+    /// Connects to `host:port` (name or IPv4/IPv6 address), waiting at most `timeout` seconds.
+    static func connect(host: String, port: UInt16, timeout: Double) throws -> POSIXSocket {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(host, String(port), &hints, &list)
+        guard status == 0, let first = list else {
+            throw RTDEError.socket(operation: "resolve \(host)", errno: status)
+        }
+        defer { freeaddrinfo(list) }
+        var lastErrno: Int32 = ECONNREFUSED
+        var entry: UnsafeMutablePointer<addrinfo>? = first
+        while let info = entry {
+            entry = info.pointee.ai_next
+            let fd = socket(info.pointee.ai_family, info.pointee.ai_socktype, info.pointee.ai_protocol)
+            guard fd >= 0 else { lastErrno = errno; continue }
+            let sock = POSIXSocket(descriptor: fd)
+            // Non-blocking connect bounded by poll, then back to blocking mode.
+            let flags = fcntl(fd, F_GETFL)
+            _ = fcntl(fd, F_SETFL, flags | O_NONBLOCK)
+            let result = Glibc.connect(fd, info.pointee.ai_addr, info.pointee.ai_addrlen)
+            if result != 0 && errno != EINPROGRESS { lastErrno = errno; continue }
+            if result != 0 {
+                guard try sock.wait(for: Int16(POLLOUT), timeout: timeout) else {
+                    throw RTDEError.timeout(operation: "connect \(host):\(port)", seconds: timeout)
+                }
+                var error: Int32 = 0
+                var length = socklen_t(MemoryLayout<Int32>.size)
+                getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &length)
+                if error != 0 { lastErrno = error; continue }
+            }
+            _ = fcntl(fd, F_SETFL, flags)
+            var one: Int32 = 1
+            setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            return sock
+        }
+        throw RTDEError.socket(operation: "connect \(host):\(port)", errno: lastErrno)
+    }
+
     /// Opens a listening socket on `host:port` (port 0 picks a free one).
     static func listen(host: String, port: UInt16) throws -> POSIXSocket {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
