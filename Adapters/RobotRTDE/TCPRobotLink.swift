@@ -125,6 +125,7 @@ public final class TCPRobotLink: RobotLink {
         let state: RobotState
         do {
             state = try latestState()
+            try configuration.envelope.checkModes(state)
             if state.runtimeState != RuntimeState.playing.rawValue {
                 throw SafetyViolation.programNotRunning(runtimeState: state.runtimeState)
             }
@@ -182,12 +183,15 @@ public final class TCPRobotLink: RobotLink {
     static func isLoopback(_ host: String) -> Bool { ["localhost", "127.0.0.1", "::1"].contains(host) }
 
     private func startControlScript(_ recipes: Recipes) throws {
+        // Input registers keep their last value across connections: clear a leftover stop code (255)
+        // first, or the new script would end at its first cycle (ur_rtde does the same).
+        guard let current = connection.withLock({ $0 }) else { throw RTDEError.connectionClosed("script start") }
+        try current.rtde.send(recipes.clear, [.int32(0)])
         try ScriptSender.send(ControlScript.text, host: configuration.host, port: configuration.scriptPort,
                               timeout: configuration.ioTimeout)
         try waitFor("control script start", timeout: 5) { state in
             state.runtimeState == RuntimeState.playing.rawValue && state.outputIntRegisters[0] == ControlScriptState.ready
         }
-        guard let current = connection.withLock({ $0 }) else { throw RTDEError.connectionClosed("script start") }
         try runBlocking(current, recipes, recipes.stop,
                         [.int32(ControlCommandCode.setWatchdog.rawValue), .double(configuration.watchdogFrequency)])
     }

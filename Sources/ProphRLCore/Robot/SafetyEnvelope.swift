@@ -33,7 +33,7 @@ public struct SafetyEnvelope: Equatable, Sendable {
     /// Creates an envelope; every limit must be finite and positive and the box non-empty.
     public init(workspaceLower: [Double], workspaceUpper: [Double], jointLimits: JointLimits = .ur30,
                 maxTCPSpeed: Double, maxTCPAcceleration: Double, maxStepTranslation: Double,
-                maxStepRotation: Double, maxMoveJointSpeed: Double = 1.0, maxMoveJointAcceleration: Double = 2.0,
+                maxStepRotation: Double, maxMoveJointSpeed: Double = 1.05, maxMoveJointAcceleration: Double = 2.0,
                 watchdogTimeout: Double = 0.1) throws {
         try Validate.count(workspaceLower.count, equals: 3, "workspaceLower")
         try Validate.count(workspaceUpper.count, equals: 3, "workspaceUpper")
@@ -68,7 +68,7 @@ public struct SafetyEnvelope: Equatable, Sendable {
         workspaceLower = lower; workspaceUpper = upper; jointLimits = .ur30
         self.maxTCPSpeed = maxTCPSpeed; self.maxTCPAcceleration = maxTCPAcceleration
         self.maxStepTranslation = maxStepTranslation; self.maxStepRotation = maxStepRotation
-        maxMoveJointSpeed = 1.0; maxMoveJointAcceleration = 2.0; watchdogTimeout = 0.1
+        maxMoveJointSpeed = 1.05; maxMoveJointAcceleration = 2.0; watchdogTimeout = 0.1
     }
 
     // MARK: - Checks

@@ -54,7 +54,7 @@ struct SafetyEnvelopeTests {
         #expect(throws: SafetyViolation.nonFinite(name: "joints", index: 1, value: .infinity)) {
             try gate.admit(.moveJ(joints: [0, .infinity, 0, 0, 0, 0]), state: state, now: 0)
         }
-        #expect(throws: SafetyViolation.parameterOutOfRange(name: "speed", value: 3, lower: 1e-6, upper: 1)) {
+        #expect(throws: SafetyViolation.parameterOutOfRange(name: "speed", value: 3, lower: 1e-6, upper: 1.05)) {
             try gate.admit(.moveJ(joints: Self.home, speed: 3), state: state, now: 0)
         }
         #expect(throws: SafetyViolation.parameterOutOfRange(name: "gain", value: 50, lower: 100, upper: 2000)) {
