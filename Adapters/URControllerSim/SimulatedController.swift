@@ -105,7 +105,13 @@ struct SimulatedController: Sendable {
     // MARK: - RTDE inputs
 
     /// Applies one input data package of `names`/`values`.
+    ///
+    /// A real-time command is latched at once: a client that writes a servo target and a watchdog
+    /// kick (`int0 = 0`) within one 2 ms cycle must not lose the target to last-writer-wins registers.
     mutating func writeInputs(names: [String], values: [RTDEValue]) {
+        defer {
+            if case .registerScript = program, names.contains("input_int_register_0") { applyRealTime(inputInt[0]) }
+        }
         for (name, value) in zip(names, values) {
             if let i = RTDEVariables.registerIndex(name, "input_int_register_"), case .int32(let v) = value {
                 inputInt[i] = v
@@ -162,13 +168,7 @@ struct SimulatedController: Sendable {
             return
         }
         if command.isRealTime {
-            switch command {
-            case .servoJ: arm.command(.servoJ(target: Array(d[0..<6])))
-            case .servoL: arm.command(.servoL(pose: Array(d[0..<6])))
-            case .speedJ: arm.command(.speedJ(velocity: Array(d[0..<6]), acceleration: max(d[6], 1e-3)))
-            case .speedL: arm.command(.speedL(twist: Array(d[0..<6]), acceleration: max(d[6], 1e-3)))
-            default: break
-            }
+            applyRealTime(code)
             phase = .idle
             outputInt[0] = ControlScriptState.ready
             return
@@ -196,6 +196,19 @@ struct SimulatedController: Sendable {
             finishNonRealTime(code, started: false)
         case .done:
             outputInt[0] = ControlScriptState.done
+        }
+    }
+
+    /// Starts or updates a real-time motion (servo or speed) from the argument registers.
+    private mutating func applyRealTime(_ code: Int32) {
+        guard let command = ControlCommandCode(rawValue: code), command.isRealTime else { return }
+        let d = inputDouble
+        switch command {
+        case .servoJ: arm.command(.servoJ(target: Array(d[0..<6])))
+        case .servoL: arm.command(.servoL(pose: Array(d[0..<6])))
+        case .speedJ: arm.command(.speedJ(velocity: Array(d[0..<6]), acceleration: max(d[6], 1e-3)))
+        case .speedL: arm.command(.speedL(twist: Array(d[0..<6]), acceleration: max(d[6], 1e-3)))
+        default: break
         }
     }
 
