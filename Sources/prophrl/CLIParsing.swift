@@ -27,3 +27,11 @@ enum CLIParsing {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
     }
 }
+
+/// A run-time failure of a command, printed as `Error: …` without the usage text.
+struct CLIError: Error, CustomStringConvertible {
+    /// The message shown to the user.
+    let description: String
+
+    init(_ description: String) { self.description = description }
+}
