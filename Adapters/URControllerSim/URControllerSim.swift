@@ -21,6 +21,7 @@ public final class URControllerSim: Sendable {
     private let sessions = Mutex<[ObjectIdentifier: RTDEServerSession]>([:])
     private let inputOwners = Mutex<[String: ObjectIdentifier]>([:])
     private let running = Atomic<Bool>(false)
+    private let outputsFrozen = Atomic<Bool>(false)
     private let counters = Mutex<(sent: Int, skipped: Int)>((0, 0))
     private let listeners = Mutex<[POSIXSocket]>([])
     private let boundPorts = Mutex<(rtde: UInt16, dashboard: UInt16, script: [UInt16])>((0, 0, []))
@@ -99,6 +100,9 @@ public final class URControllerSim: Sendable {
     public func injectRTDEBytes(_ bytes: [UInt8]) {
         for session in sessions.withLock({ Array($0.values) }) { try? session.write(bytes) }
     }
+
+    /// Stops (or resumes) sending output packages while connections stay open, like a hung controller.
+    public func freezeOutputs(_ frozen: Bool) { outputsFrozen.store(frozen, ordering: .releasing) }
 
     /// Drops every RTDE connection at once, like a cable pulled.
     public func dropRTDEClients() {
@@ -187,6 +191,7 @@ public final class URControllerSim: Sendable {
                     return (session, frame)
                 }
             }
+            if outputsFrozen.load(ordering: .acquiring) { continue }
             for (session, frame) in frames {
                 do {
                     if try session.writeIfStreaming(frame) { counters.withLock { $0.sent += 1 } }
