@@ -27,6 +27,20 @@ struct RTDEStreamFaultTests {
         #expect(SimHarness.eventually { sim.snapshot().runtimeState == .stopped })
     }
 
+    @Test("A controller text message mid-stream is recorded, not an error")
+    func textMessage() throws {
+        let sim = try SimHarness.startSim()
+        defer { sim.stop() }
+        let link = TCPRobotLink(configuration: SimHarness.configuration(for: sim))
+        try link.connect()
+        defer { link.disconnect() }
+        let message = RTDETextMessage(message: "C204A3: protective stop", source: "Controller", level: 2)
+        sim.injectRTDEBytes(try RTDEPackage.textMessage(message).encoded())
+        #expect(SimHarness.eventually { link.statistics?.messages.last == "[2] Controller: C204A3: protective stop" })
+        #expect(link.isConnected)
+        _ = try link.latestState()
+    }
+
     @Test("Seeded garbage injected into the stream: the link stays healthy or fails typed; the arm ends stopped")
     func garbage() throws {
         var rng = SeededGenerator(seed: 2024)
