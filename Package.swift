@@ -39,6 +39,8 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
+        .target(name: "URControllerSim", dependencies: ["ProphRLCore"], path: "Adapters/URControllerSim"),
+        .target(name: "RobotRTDE", dependencies: ["ProphRLCore"], path: "Adapters/RobotRTDE"),
 
         // MARK: - Benchmarks (executables, not timed tests)
         .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
@@ -48,7 +50,7 @@ let package = Package(
         .executableTarget(
             name: "prophrl",
             dependencies: [
-                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage",
+                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -63,6 +65,8 @@ let package = Package(
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
+        .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRLCore", "ProphRLTesting"],
+                    exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6]
 )
