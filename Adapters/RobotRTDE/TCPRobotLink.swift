@@ -106,7 +106,7 @@ public final class TCPRobotLink: RobotLink {
     }
 
     /// The newest state; throws when the stream failed or is older than the staleness limit.
-    public func latestState() throws -> RobotState {
+    public func latestState() throws -> ControllerState {
         guard let current = connection.withLock({ $0 }) else { throw RTDEError.connectionClosed("latestState: not connected") }
         let (values, age) = try current.rtde.newest()
         if age > configuration.stalenessLimit {
@@ -122,7 +122,7 @@ public final class TCPRobotLink: RobotLink {
         }
         if let latched = guardState.withLock({ g -> Error? in defer { g.latched = nil }; return g.latched }) { throw latched }
         if case .stop(let deceleration) = command { return try stopArm(current, recipes, deceleration: deceleration) }
-        let state: RobotState
+        let state: ControllerState
         do {
             state = try latestState()
             try configuration.envelope.checkModes(state)
@@ -217,7 +217,7 @@ public final class TCPRobotLink: RobotLink {
 
     /// Polls the newest state until `condition` holds; stops on a safety stop or a program end.
     private func waitFor(_ what: String, timeout: Double, keepAlive: (() throws -> Void)? = nil,
-                         _ condition: (RobotState) -> Bool) throws {
+                         _ condition: (ControllerState) -> Bool) throws {
         let deadline = clock() + timeout
         var nextKeepAlive = clock() + 0.02
         while clock() < deadline {
@@ -274,10 +274,10 @@ public final class TCPRobotLink: RobotLink {
         current.rtde.close()
     }
 
-    /// Maps an output package to a ``RobotState``.
-    static func state(from values: [RTDEValue], recipe: RTDERecipe) -> RobotState {
+    /// Maps an output package to a ``ControllerState``.
+    static func state(from values: [RTDEValue], recipe: RTDERecipe) -> ControllerState {
         func v(_ name: String) -> RTDEValue? { recipe.value(name, in: values) }
-        var state = RobotState()
+        var state = ControllerState()
         if case .double(let x)? = v("timestamp") { state.timestamp = x }
         if case .vector6d(let x)? = v("actual_q") { state.actualQ = x }
         if case .vector6d(let x)? = v("target_q") { state.targetQ = x }

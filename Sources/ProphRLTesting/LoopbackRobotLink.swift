@@ -17,7 +17,7 @@ public struct LoopbackRobotLink: RobotLink {
     /// How many times the arm was stopped (explicitly or because of a violation).
     public private(set) var stopCount = 0
     /// The simulated controller state.
-    public private(set) var state: RobotState
+    public private(set) var state: ControllerState
     /// True between connect and disconnect.
     public private(set) var isConnected = false
     private var gate: SafetyGate
@@ -34,7 +34,7 @@ public struct LoopbackRobotLink: RobotLink {
         self.kinematics = kinematics
         self.period = period
         gate = SafetyGate(envelope: envelope, kinematics: kinematics)
-        state = RobotState(actualQ: initialJoints, targetQ: initialJoints,
+        state = ControllerState(actualQ: initialJoints, targetQ: initialJoints,
                            actualTCPPose: try kinematics.forward(initialJoints),
                            runtimeState: RuntimeState.playing.rawValue,
                            robotStatusBits: RobotStatusBits.powerOn | RobotStatusBits.programRunning)
@@ -44,7 +44,7 @@ public struct LoopbackRobotLink: RobotLink {
     public mutating func connect() throws { isConnected = true }
 
     /// The current state; time advances one period per call.
-    public mutating func latestState() throws -> RobotState {
+    public mutating func latestState() throws -> ControllerState {
         guard isConnected else { throw RTDEError.connectionClosed("latestState on a disconnected loopback link") }
         state.timestamp += period
         return state

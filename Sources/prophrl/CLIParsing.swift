@@ -28,10 +28,3 @@ enum CLIParsing {
     }
 }
 
-/// A run-time failure of a command, printed as `Error: …` without the usage text.
-struct CLIError: Error, CustomStringConvertible {
-    /// The message shown to the user.
-    let description: String
-
-    init(_ description: String) { self.description = description }
-}

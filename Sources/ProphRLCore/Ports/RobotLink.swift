@@ -27,7 +27,7 @@ public protocol RobotLink: Sendable {
     mutating func connect() throws
 
     /// The newest state received; throws if the stream is stale or the connection failed.
-    mutating func latestState() throws -> RobotState
+    mutating func latestState() throws -> ControllerState
 
     /// Sends one command after the safety envelope admits it; blocking moves return when finished.
     /// - Throws: ``SafetyViolation`` (after stopping the arm), or a transport error.

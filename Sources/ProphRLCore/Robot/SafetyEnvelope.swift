@@ -74,7 +74,7 @@ public struct SafetyEnvelope: Equatable, Sendable {
     // MARK: - Checks
 
     /// Refuses unless robot_mode is RUNNING, safety_mode NORMAL and no protective or emergency stop is set.
-    public func checkModes(_ state: RobotState) throws {
+    public func checkModes(_ state: ControllerState) throws {
         let stopBits = SafetyStatusBits.protectiveStop | SafetyStatusBits.emergencyStop
             | SafetyStatusBits.systemEmergencyStop | SafetyStatusBits.robotEmergencyStop
         if state.safetyStatusBits & stopBits != 0 { throw SafetyViolation.safetyStop(statusBits: state.safetyStatusBits) }
@@ -119,7 +119,7 @@ public struct SafetyEnvelope: Equatable, Sendable {
     }
 
     /// Refuses a measured TCP twist faster than the TCP speed limit (with `margin` for measurement noise).
-    public func checkMeasuredSpeed(_ state: RobotState, margin: Double = 1.1) throws {
+    public func checkMeasuredSpeed(_ state: ControllerState, margin: Double = 1.1) throws {
         guard state.actualTCPSpeed.count >= 3 else { return }
         let speed = (state.actualTCPSpeed[0..<3].reduce(0) { $0 + $1 * $1 }).squareRoot()
         if speed > maxTCPSpeed * margin { throw SafetyViolation.tcpSpeedExceeded(value: speed, limit: maxTCPSpeed) }

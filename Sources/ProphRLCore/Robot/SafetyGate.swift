@@ -42,7 +42,7 @@ public struct SafetyGate: Sendable {
     }
 
     /// Checks `command` against the envelope and the newest `state`; records servo targets on success.
-    public mutating func admit(_ command: RobotCommand, state: RobotState, now: Double) throws {
+    public mutating func admit(_ command: RobotCommand, state: ControllerState, now: Double) throws {
         if case .stop = command { reset(); return }
         try envelope.checkModes(state)
         switch command {
@@ -100,7 +100,7 @@ public struct SafetyGate: Sendable {
     }
 
     /// Per-step change, TCP speed and TCP acceleration of one servo target relative to the previous one.
-    private mutating func admitServoStep(joints: [Double], pose: [Double], time: Double, state: RobotState) throws {
+    private mutating func admitServoStep(joints: [Double], pose: [Double], time: Double, state: ControllerState) throws {
         let previousJoints = lastJoints ?? state.actualQ
         try envelope.checkJointStep(from: previousJoints, to: joints, dt: time)
         let previousPose = try lastPose ?? kinematics.forward(previousJoints)

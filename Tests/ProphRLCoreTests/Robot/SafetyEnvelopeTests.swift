@@ -7,8 +7,8 @@ struct SafetyEnvelopeTests {
     static let home = [0.0, -1.5708, 1.5708, -1.5708, -1.5708, 0]
     let kinematics = UR30Kinematics()
 
-    func runningState() throws -> RobotState {
-        RobotState(actualQ: Self.home, actualTCPPose: try kinematics.forward(Self.home),
+    func runningState() throws -> ControllerState {
+        ControllerState(actualQ: Self.home, actualTCPPose: try kinematics.forward(Self.home),
                    runtimeState: RuntimeState.playing.rawValue)
     }
 

@@ -1,5 +1,5 @@
 /// The newest state of the arm as the controller reports it (one RTDE output package).
-public struct RobotState: Equatable, Sendable {
+public struct ControllerState: Equatable, Sendable {
     /// Controller time (s since controller start).
     public var timestamp: Double
     /// Measured joint positions (rad).
