@@ -65,7 +65,7 @@ let package = Package(
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
-        .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRLCore", "ProphRLTesting"],
+        .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRL", "ProphRLCore", "ProphRLTesting"],
                     exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6]
