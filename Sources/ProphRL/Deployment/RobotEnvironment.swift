@@ -123,7 +123,10 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
             if finished { break }
         }
         let last = state ?? current
-        if done.last == true { try link.stop(); state = nil }
+        // The chunk ends at rest (minimum-jerk); stopping ends the servo stream, so the adapter's watchdog does
+        // not fire while the policy computes the next chunk.
+        try link.stop()
+        if done.last == true { state = nil }
         let image: RGBImage
         if let frame = frames.last { image = frame } else { image = try await camera.capture() }
         let observation = Observation(image: image, instruction: instruction, state: last)
