@@ -37,6 +37,10 @@ let package = Package(
         .systemLibrary(name: "CPNG", path: "Adapters/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGImage", dependencies: ["ProphRLCore", "CPNG"], path: "Adapters/PNGImage"),
 
+        // MARK: - Benchmarks (release executables)
+        .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
+                          path: "Benchmarks/CheckpointBench"),
+
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
