@@ -26,13 +26,8 @@ struct CrashSafetyTests {
     static func expectedBytes(step: Int, index: Int) -> [UInt8] {
         var mixer = SplitMix64(state: UInt64(step) << 8 | UInt64(index))
         let words = megabytes * (1 << 20) / 4 / 8
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(words * 8)
-        for _ in 0..<words {
-            let word = mixer.next()
-            for shift in stride(from: 0, to: 64, by: 8) { bytes.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
-        }
-        return bytes
+        let values = (0..<words).map { _ in mixer.next().littleEndian }
+        return values.withUnsafeBytes { Array($0) }
     }
 
     @Test("The run file survives SIGKILL at random points (20 kills; 200 with PROPHRL_LONG_TESTS=1)")
