@@ -24,6 +24,7 @@ release: deps
 demo: release
 	.build/release/prophrl --help
 	.build/release/prophrl selfcheck
+	.build/release/prophrl schedule
 
 check-architecture:
 	@scripts/check-architecture.sh

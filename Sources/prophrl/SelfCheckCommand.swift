@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ProphRL
 
 /// `prophrl selfcheck`: runs the core's math against the spec's published test vectors.
@@ -8,7 +9,29 @@ struct SelfCheckCommand: ParsableCommand {
         abstract: "Check the RL math of the core against the published test vectors (no GPU, no data)."
     )
 
+    @Option(help: "Relative tolerance of each comparison.")
+    var tolerance: Double = 1e-8
+
     func run() throws {
-        print("prophrl \(ProphRLInfo.version): self-check not wired yet")
+        let report = try CoreSelfCheck.run(tolerance: tolerance)
+        print("prophrl \(ProphRLInfo.version) self-check: rl-math.md test vectors T1–T6, relative tolerance \(tolerance)")
+        for check in report.checks {
+            let values = check.actual.map { String(format6: $0) }.joined(separator: ", ")
+            print("  \(check.passed ? "ok  " : "FAIL") \(check.name.padding(toLength: 26, withPad: " ", startingAt: 0)) [\(values)]")
+            if !check.passed {
+                print("       expected [\(check.expected.map { String(format6: $0) }.joined(separator: ", "))]")
+            }
+        }
+        let failed = report.failures.count
+        print(failed == 0 ? "self-check passed: \(report.checks.count) checks" : "self-check FAILED: \(failed) of \(report.checks.count) checks")
+        if failed > 0 { throw ExitCode.failure }
+    }
+}
+
+extension String {
+    /// A Double with 10 significant digits, without Foundation's formatters.
+    init(format6 value: Double) {
+        let scale = 1e10
+        self = "\((value * scale).rounded() / scale)"
     }
 }

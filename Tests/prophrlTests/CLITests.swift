@@ -42,3 +42,38 @@ struct CLITests {
         #expect(output.lowercased().contains("error"))
     }
 }
+
+@Suite("prophrl selfcheck and schedule")
+struct CoreCommandTests {
+    @Test("selfcheck recomputes every published vector and passes")
+    func selfcheck() throws {
+        let (status, output) = try CLITests.run(["selfcheck"])
+        #expect(status == 0)
+        #expect(output.contains("self-check passed"))
+        #expect(output.contains("T5 FlowScale A1, A2, B"))
+        #expect(!output.contains("FAIL"))
+    }
+
+    @Test("selfcheck fails loudly when the tolerance cannot be met")
+    func selfcheckCanFail() throws {
+        // Published values have 10 significant digits; 1e-15 relative is beyond them, so some checks must fail.
+        let (status, output) = try CLITests.run(["selfcheck", "--tolerance", "1e-15"])
+        #expect(status != 0)
+        #expect(output.contains("FAIL"))
+    }
+
+    @Test("schedule prints the default grid's stds and FlowScale weights (T2, T3)")
+    func schedule() throws {
+        let (status, output) = try CLITests.run(["schedule"])
+        #expect(status == 0)
+        #expect(output.contains("0.4330127"))
+        #expect(output.contains("1.4599964"))
+    }
+
+    @Test("schedule rejects K = 0 with a typed message, not a crash")
+    func scheduleRejectsBadInput() throws {
+        let (status, output) = try CLITests.run(["schedule", "--steps", "0"])
+        #expect(status != 0)
+        #expect(output.contains("steps: expected >= 1"))
+    }
+}
