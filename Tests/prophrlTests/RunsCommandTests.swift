@@ -70,4 +70,35 @@ struct RunsCommandTests {
         let (importStatus, imported) = try CLITests.run(["runs", "import", run, "--out", scratch.path("y.sqlite")])
         #expect(importStatus != 0 && imported.contains("not a ProphRL checkpoint"))
     }
+
+    @Test("runs list and runs show work while a trainer process is writing the same file")
+    func readersDuringWrites() throws {
+        let scratch = try Scratch()
+        let run = scratch.path("live.sqlite")
+        let writer = Process()
+        writer.executableURL = CLITests.binary
+        writer.arguments = ["runs", "crash-writer", "--db", run, "--megabytes", "4"]
+        writer.standardOutput = FileHandle.nullDevice
+        try writer.run()
+        defer {
+            // SIGKILL: the test runner's children may not react to SIGTERM (Process.terminate).
+            if writer.isRunning { kill(writer.processIdentifier, SIGKILL) }
+            writer.waitUntilExit()
+        }
+        // Wait for the first committed checkpoint, then read repeatedly while saves continue.
+        var waited = 0
+        while (try? CLITests.run(["runs", "show", run]).output.contains("checkpoints (0)")) != false && waited < 100 {
+            Thread.sleep(forTimeInterval: 0.05)
+            waited += 1
+        }
+        var steps = Set<String>()
+        for _ in 0..<10 {
+            let (status, output) = try CLITests.run(["runs", "show", run])
+            #expect(status == 0, "\(output)")
+            if let line = output.split(separator: "\n").first(where: { $0.hasPrefix("loss ") }) { steps.insert(String(line)) }
+            #expect(try CLITests.run(["runs", "list", scratch.url.path]).status == 0)
+        }
+        #expect(writer.isRunning)
+        #expect(steps.count > 1, "the reader saw no progress while the writer ran")
+    }
 }
