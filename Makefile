@@ -37,5 +37,9 @@ test: deps check-architecture
 test-long: deps
 	PROPHRL_LONG_TESTS=1 $(SWIFT) test
 
+# Release benchmarks; results and method in docs/performance.md.
+bench: deps
+	$(SWIFT) run -c release CheckpointBench
+
 clean:
 	rm -rf .build

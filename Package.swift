@@ -46,6 +46,10 @@ let package = Package(
         .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
                           path: "Benchmarks/TensorBench"),
 
+        // MARK: - Benchmarks (release executables)
+        .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
+                          path: "Benchmarks/CheckpointBench"),
+
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
@@ -64,7 +68,7 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "CheckpointSQLiteTests",
-                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
+                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "TensorEngine", "prophrl"]),
         .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRL", "ProphRLCore", "ProphRLTesting"],
                     exclude: ["Peers"]),
     ],
