@@ -45,18 +45,31 @@ let package = Package(
                 path: "Adapters/VideoFFmpeg"),
         .target(name: "FarnebackFlow", dependencies: ["ProphRLCore", .product(name: "RealModule", package: "swift-numerics")],
                 path: "Adapters/FarnebackFlow"),
+        .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
+        .target(name: "URControllerSim", dependencies: ["ProphRLCore"], path: "Adapters/URControllerSim"),
+        .target(name: "RobotRTDE", dependencies: ["ProphRLCore"], path: "Adapters/RobotRTDE"),
+
+        // MARK: - Benchmarks (executables, not timed tests)
+        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
+                          path: "Benchmarks/TensorBench"),
+
+        // MARK: - Benchmarks (release executables)
+        .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
+                          path: "Benchmarks/CheckpointBench"),
 
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
             dependencies: [
-                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "VideoFFmpeg", "FarnebackFlow",
+                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
+                "VideoFFmpeg", "FarnebackFlow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
         ),
 
-        // MARK: - Benchmarks
         .executableTarget(name: "FlowBench", dependencies: ["FarnebackFlow", "VideoFFmpeg", "ProphRL", "ProphRLCore"],
                           path: "Benchmarks/FlowBench"),
 
@@ -65,12 +78,15 @@ let package = Package(
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "FlowCLITests", dependencies: ["prophrl", "VideoFFmpeg", "PNGImage", "ProphRLCore"]),
         .testTarget(name: "VideoFFmpegTests", dependencies: ["VideoFFmpeg", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FarnebackFlowTests", dependencies: ["FarnebackFlow", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
-                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
+                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "TensorEngine", "prophrl"]),
+        .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRL", "ProphRLCore", "ProphRLTesting"],
+                    exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6]
 )
