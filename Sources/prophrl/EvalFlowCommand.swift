@@ -15,7 +15,8 @@ struct EvalFlowCommand: ParsableCommand {
         discussion: """
         Both videos are decoded with FFmpeg (any container/codec it reads), converted to grey with OpenCV's formula \
         and compared at the generated video's resolution (the reference is area-averaged to it) unless --size is \
-        given. Flow EPE is in pixels at that resolution.
+        given. Flow EPE is in pixels at that resolution. Videos are streamed; when their lengths differ, the \
+        shorter one's length is used.
         """)
 
     @Option(help: "The reference (real) video.")
@@ -53,19 +54,18 @@ struct EvalFlowCommand: ParsableCommand {
         let generatedDecoder = try FFmpegVideoDecoder(path: generated, outputSize: explicit)
         let target = (generatedDecoder.width, generatedDecoder.height)
         let referenceDecoder = try FFmpegVideoDecoder(path: reference, outputSize: target)
-        let referenceClip = try Self.decode(referenceDecoder, upTo: range.upper)
-        let generatedClip = try Self.decode(generatedDecoder, upTo: range.upper)
-        let upper = range.upper ?? min(referenceClip.frames.count, generatedClip.frames.count)
-        if range.upper == nil && referenceClip.frames.count != generatedClip.frames.count {
-            print("note: \(reference) has \(referenceClip.frames.count) frames, \(generated) \(generatedClip.frames.count); "
-                  + "evaluating the first \(upper)")
-        }
         let estimator = FarnebackOpticalFlow(parameters: try farneback.parameters())
         let evaluation = try FlowEvaluation(estimator: estimator, estimatorName: estimator.description,
                                             cosineThreshold: cosineThreshold, threads: max(1, threads))
         let start = Date()
-        let report = try evaluation.evaluate(reference: referenceClip, generated: generatedClip,
-                                             frames: range.lower..<upper, conditioningFrames: conditioningFrames)
+        // Streamed in chunks, so memory stays bounded for long videos.
+        let report = try evaluation.evaluateStreaming(
+            reference: { try referenceDecoder.nextFrame()?.image }, generated: { try generatedDecoder.nextFrame()?.image },
+            firstFrame: range.lower, frameLimit: range.upper.map { $0 - range.lower },
+            conditioningFrames: conditioningFrames, chunkFrames: max(8, 4 * max(1, threads)))
+        if let upper = range.upper, report.firstFrame + report.frameCount < upper {
+            print("note: the videos end before frame \(upper); evaluated \(report.frameCount) frames")
+        }
         let seconds = Date().timeIntervalSince(start)
         print("reference \(reference) (\(referenceDecoder.codecName)), generated \(generated) (\(generatedDecoder.codecName)); "
               + "\(report.width)x\(report.height), frames \(report.firstFrame)..<\(report.firstFrame + report.frameCount)")
@@ -81,13 +81,6 @@ struct EvalFlowCommand: ParsableCommand {
             try PNGImageWriter().write(try EvaluationTable.plot(report), to: plot)
             print("wrote \(plot)")
         }
-    }
-
-    /// Decodes frames [0, upper) (all when nil).
-    static func decode(_ decoder: FFmpegVideoDecoder, upTo upper: Int?) throws -> VideoClip {
-        var images: [RGBImage] = []
-        while upper.map({ images.count < $0 }) ?? true, let frame = try decoder.nextFrame() { images.append(frame.image) }
-        return try VideoClip(frames: images, framesPerSecond: decoder.framesPerSecond > 0 ? decoder.framesPerSecond : 30)
     }
 
     /// Parses `a:b`, `a:` or `:b`.

@@ -75,3 +75,43 @@ import Testing
         #expect(throws: ValidationError.self) { try FlowEvaluation(estimator: GlobalShiftFlowEstimator(), estimatorName: "x", threads: 0) }
     }
 }
+
+/// The streaming form gives the same report as scoring the whole clips, for any chunk size.
+@Suite struct FlowEvaluationStreamingTests {
+    static func source(_ clip: VideoClip) -> () throws -> RGBImage? {
+        var index = 0
+        return {
+            defer { index += 1 }
+            return index < clip.frames.count ? clip.frames[index] : nil
+        }
+    }
+
+    @Test(arguments: [1, 2, 3, 4, 100])
+    func streamingEqualsWhole(chunk: Int) throws {
+        let reference = try FlowEvaluationTests.video(frames: 9, vx: 1, vy: -1)
+        let generated = try FlowEvaluationTests.video(frames: 9, vx: 2, vy: 0, tint: 30)
+        let service = try FlowEvaluationTests.service(threads: 2)
+        let whole = try service.evaluate(reference: reference, generated: generated, conditioningFrames: 1)
+        let streamed = try service.evaluateStreaming(reference: Self.source(reference), generated: Self.source(generated),
+                                                     conditioningFrames: 1, chunkFrames: chunk)
+        #expect(streamed == whole)
+        let part = try service.evaluate(reference: reference, generated: generated, frames: 2..<7, conditioningFrames: 2)
+        let streamedPart = try service.evaluateStreaming(reference: Self.source(reference), generated: Self.source(generated),
+                                                         firstFrame: 2, frameLimit: 5, conditioningFrames: 2, chunkFrames: chunk)
+        #expect(streamedPart == part)
+    }
+
+    @Test func streamingStopsAtTheShorterVideoAndRejectsTooFewFrames() throws {
+        let long = try FlowEvaluationTests.video(frames: 6, vx: 1, vy: 0), short = try FlowEvaluationTests.video(frames: 4, vx: 1, vy: 0)
+        let service = try FlowEvaluationTests.service()
+        let report = try service.evaluateStreaming(reference: Self.source(long), generated: Self.source(short), chunkFrames: 2)
+        #expect(report.frameCount == 4 && report.pairs.count == 3)
+        let single = try FlowEvaluationTests.video(frames: 1, vx: 0, vy: 0)
+        #expect(throws: ValidationError.self) {
+            try service.evaluateStreaming(reference: Self.source(single), generated: Self.source(single))
+        }
+        #expect(throws: ValidationError.self) {
+            try service.evaluateStreaming(reference: Self.source(long), generated: Self.source(long), firstFrame: 9)
+        }
+    }
+}

@@ -65,15 +65,24 @@ public struct FlowEvaluation: Sendable {
         guard conditioningFrames >= 0, conditioningFrames < range.count else {
             throw ValidationError.outOfRange(argument: "conditioningFrames", expected: "0..<\(range.count)", actual: Double(conditioningFrames))
         }
+        let (pairs, frameScores) = try scores(reference: reference, generated: generated, range: range,
+                                              scoredFrames: Array(range.dropFirst(conditioningFrames)))
+        return try report(firstFrame: range.lowerBound, frameCount: range.count, width: reference.width,
+                          height: reference.height, conditioningFrames: conditioningFrames, pairs: pairs, frames: frameScores)
+    }
+
+    /// The flow scores of the pairs in `range` and the image scores of `scoredFrames`, computed on `threads`
+    /// threads; indices are positions in the clips.
+    func scores(reference: VideoClip, generated: VideoClip, range: Range<Int>, scoredFrames scored: [Int]) throws
+        -> ([FlowEvaluationReport.PairScores], [FlowEvaluationReport.FrameScores]) {
         let pairCount = range.count - 1
-        let scored = Array(range.dropFirst(conditioningFrames))
         // Jobs: the reference's flows, the generated video's flows, then the image metrics of each scored frame.
         let jobCount = 2 * pairCount + scored.count
         let flows = Mutex<[FlowField?]>(Array(repeating: nil, count: 2 * pairCount))
         let images = Mutex<[FlowEvaluationReport.FrameScores?]>(Array(repeating: nil, count: scored.count))
         let failure = Mutex<(any Error)?>(nil)
         let estimator = self.estimator
-        let workers = min(threads, jobCount)
+        let workers = max(1, min(threads, jobCount))
         DispatchQueue.concurrentPerform(iterations: workers) { worker in
             for job in stride(from: worker, to: jobCount, by: workers) {
                 if failure.withLock({ $0 != nil }) { return }
@@ -99,7 +108,6 @@ public struct FlowEvaluation: Sendable {
         }
         if let error = failure.withLock({ $0 }) { throw error }
         let fields = flows.withLock { $0 }.compactMap { $0 }
-        let frameScores = images.withLock { $0 }.compactMap { $0 }
         var pairs: [FlowEvaluationReport.PairScores] = []
         for i in 0..<pairCount {
             let (r, g) = (fields[i], fields[pairCount + i])
@@ -107,13 +115,20 @@ public struct FlowEvaluation: Sendable {
             pairs.append(.init(frame: range.lowerBound + i, endPointError: try FlowMetrics.endPointError(generated: g, reference: r),
                                cosine: cosine.value, cosinePixels: cosine.pixelCount))
         }
+        return (pairs, images.withLock { $0 }.compactMap { $0 })
+    }
+
+    /// Assembles the report and its summaries.
+    func report(firstFrame: Int, frameCount: Int, width: Int, height: Int, conditioningFrames: Int,
+                pairs: [FlowEvaluationReport.PairScores], frames frameScores: [FlowEvaluationReport.FrameScores]) throws
+        -> FlowEvaluationReport {
         let cosines = pairs.compactMap(\.cosine)
         return FlowEvaluationReport(
-            firstFrame: range.lowerBound, frameCount: range.count, width: reference.width, height: reference.height,
+            firstFrame: firstFrame, frameCount: frameCount, width: width, height: height,
             estimator: estimatorName, cosineThreshold: cosineThreshold, conditioningFrames: conditioningFrames,
             pairs: pairs, frames: frameScores,
             endPointError: try MetricSummary(pairs.map(\.endPointError)),
-            cosine: cosines.isEmpty ? nil : try MetricSummary(cosines), skippedCosinePairs: pairCount - cosines.count,
+            cosine: cosines.isEmpty ? nil : try MetricSummary(cosines), skippedCosinePairs: pairs.count - cosines.count,
             psnr: frameScores.isEmpty ? nil : try MetricSummary(frameScores.map(\.psnr)),
             ssim: frameScores.isEmpty ? nil : try MetricSummary(frameScores.map(\.ssim)),
             identicalFrames: frameScores.filter(\.identical).count)
