@@ -42,6 +42,12 @@ enum FFmpegSupport {
         return stat(path, &info) == 0 ? Int(info.st_size) : nil
     }
 
+    /// Whether `path` is a regular file (not a directory, FIFO, socket or device).
+    static func isRegularFile(_ path: String) -> Bool {
+        var info = stat()
+        return stat(path, &info) == 0 && (info.st_mode & S_IFMT) == S_IFREG
+    }
+
     /// `errno` as text.
     static func errnoText() -> String { String(cString: strerror(errno)) }
 }

@@ -52,6 +52,10 @@ public final class FFmpegVideoDecoder {
         self.path = path
         let isPattern = path.contains("%")
         if !isPattern && !FFmpegSupport.exists(path) { throw VideoIOError.notFound(path: path) }
+        // Only regular files: a FIFO or device would block in avformat_open_input.
+        if !isPattern && !FFmpegSupport.isRegularFile(path) {
+            throw VideoIOError.codec(path: path, detail: "not a regular file")
+        }
         if !isPattern && FFmpegSupport.fileSize(path) == 0 {
             throw VideoIOError.codec(path: path, detail: "the file is empty (0 bytes)")
         }
@@ -59,7 +63,11 @@ public final class FFmpegVideoDecoder {
             throw VideoIOError.codec(path: path, detail: "output size must be positive, got \(size.width)x\(size.height)")
         }
         var ic: UnsafeMutablePointer<AVFormatContext>?
-        var status = avformat_open_input(&ic, path, nil, nil)
+        // Local files only: no network protocol can make a read wait on a remote end.
+        var options: OpaquePointer?
+        av_dict_set(&options, "protocol_whitelist", "file", 0)
+        var status = avformat_open_input(&ic, path, nil, &options)
+        av_dict_free(&options)
         guard status >= 0, let ic else {
             if isPattern && status == -ENOENT { throw VideoIOError.notFound(path: path) }
             throw FFmpegSupport.failure(path, "opening the file", status)

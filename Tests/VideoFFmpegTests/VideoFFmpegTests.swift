@@ -146,6 +146,14 @@ import VideoFFmpeg
         }
     }
 
+    @Test func fifosDirectoriesAndURLsAreRefusedWithoutBlocking() throws {
+        let fifo = "\(directory)/pipe.mp4"
+        #expect(mkfifo(fifo, 0o644) == 0)
+        #expect(throws: VideoIOError.codec(path: fifo, detail: "not a regular file")) { try FFmpegVideoDecoder(path: fifo) }
+        #expect(throws: VideoIOError.codec(path: directory, detail: "not a regular file")) { try FFmpegVideoDecoder(path: directory) }
+        #expect(throws: VideoIOError.self) { try FFmpegVideoDecoder(path: "http://127.0.0.1:9/video.mp4") }
+    }
+
     @Test func failedWriteLeavesTheExistingFileAlone() throws {
         let path = "\(directory)/keep.mp4"
         try FFmpegVideoWriter(codec: .h264).writeSync(Self.clip(), path: path)
