@@ -33,10 +33,11 @@ enum FarnebackImageOps {
 
     /// Separable Gaussian blur of a single-channel float image, REFLECT_101 borders, float accumulation
     /// in OpenCV's symmetric order (centre tap, then the pairs outwards).
-    static func gaussianBlur(_ source: [Float], width w: Int, height h: Int, size: Int, sigma: Double) -> [Float] {
+    static func gaussianBlur(_ source: [Float], width w: Int, height h: Int, size: Int, sigma: Double,
+                             scratch rows: inout [Float], into result: inout [Float]) {
         let kernel = gaussianKernel(size: size, sigma: sigma)
         let r = size / 2
-        var rows = [Float](repeating: 0, count: w * h)
+        reserve(&rows, w * h)
         var padded = [Float](repeating: 0, count: w + 2 * r)
         let columnIndex = (0..<(w + 2 * r)).map { reflect101($0 - r, w) }
         source.withUnsafeBufferPointer { src in
@@ -52,7 +53,7 @@ enum FarnebackImageOps {
                 }
             }
         }
-        var result = [Float](repeating: 0, count: w * h)
+        reserve(&result, w * h)
         rows.withUnsafeBufferPointer { src in
             result.withUnsafeMutableBufferPointer { out in
                 for y in 0..<h {
@@ -65,7 +66,6 @@ enum FarnebackImageOps {
                 }
             }
         }
-        return result
     }
 
     /// `dst[x] = c[x]·k₀ + Σ_k (row(−k)[x] + row(k)[x])·k_k`, 8 lanes at a time (OpenCV's symmetric order).
@@ -97,9 +97,16 @@ enum FarnebackImageOps {
     /// Bilinear `resize` of an interleaved float image with `channels` channels (OpenCV INTER_LINEAR: source
     /// coordinate `(x + 0.5)·scale − 0.5`, clamped to the first/last pixel); an exact 2× reduction is the 2×2 mean.
     static func resize(_ source: [Float], width sw: Int, height sh: Int, channels cn: Int,
-                       toWidth dw: Int, toHeight dh: Int) -> [Float] {
-        if sw == dw && sh == dh { return source }
-        var result = [Float](repeating: 0, count: dw * dh * cn)
+                       toWidth dw: Int, toHeight dh: Int, into result: inout [Float]) {
+        reserve(&result, dw * dh * cn)
+        if sw == dw && sh == dh {
+            result.withUnsafeMutableBufferPointer { out in
+                source.withUnsafeBufferPointer { src in
+                    out.baseAddress!.update(from: src.baseAddress!, count: dw * dh * cn)
+                }
+            }
+            return
+        }
         if sw == 2 * dw && sh == 2 * dh {
             source.withUnsafeBufferPointer { src in
                 result.withUnsafeMutableBufferPointer { out in
@@ -115,7 +122,7 @@ enum FarnebackImageOps {
                     }
                 }
             }
-            return result
+            return
         }
         let (xIndex, xWeight) = linearTable(source: sw, destination: dw)
         let (yIndex, yWeight) = linearTable(source: sh, destination: dh)
@@ -132,7 +139,12 @@ enum FarnebackImageOps {
                 }
             }
         }
-        return result
+    }
+
+    /// Makes `buffer` hold at least `count` elements, reusing its storage when it is large enough (contents are
+    /// overwritten by the caller).
+    static func reserve(_ buffer: inout [Float], _ count: Int) {
+        if buffer.count < count { buffer = [Float](repeating: 0, count: count) }
     }
 
     /// Source index and fractional weight of each destination coordinate (OpenCV's clamping rule).

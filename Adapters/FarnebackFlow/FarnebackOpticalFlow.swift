@@ -11,6 +11,8 @@ import ProphRLCore
 public struct FarnebackOpticalFlow: OpticalFlowEstimator, CustomStringConvertible {
     /// The algorithm's parameters.
     public let parameters: FarnebackParameters
+    /// Scratch buffers, one set per concurrent caller.
+    private let workspaces = FarnebackWorkspacePool()
 
     /// Creates an estimator (OpenCV's sample defaults unless given).
     public init(parameters: FarnebackParameters = .opencvDefaults) {
@@ -45,10 +47,12 @@ public struct FarnebackOpticalFlow: OpticalFlowEstimator, CustomStringConvertibl
 
     /// The coarse-to-fine loop of OpenCV's `FarnebackOpticalFlowImpl::calc`; returns interleaved (dx, dy).
     func compute(previous: [Float], next: [Float], width: Int, height: Int) -> [Float] {
+        // Buffers are reused across levels and calls: fresh large arrays cost page faults (~25 % at 256×256).
+        let work = workspaces.take()
+        defer { workspaces.give(work) }
         let p = parameters
         let extra = p.extraLevels(width: width, height: height)
         let expansion = FarnebackPolynomialExpansion(n: p.polyN, sigma: p.polySigma)
-        var flowX: [Float] = [], flowY: [Float] = []
         var previousSize = (width: 0, height: 0)
         for k in stride(from: extra, through: 0, by: -1) {
             var scale = 1.0
@@ -56,41 +60,74 @@ public struct FarnebackOpticalFlow: OpticalFlowEstimator, CustomStringConvertibl
             let sigma = (1 / scale - 1) * 0.5
             let blurSize = max(3, FarnebackImageOps.cvRound(sigma * 5) | 1)
             let w = FarnebackImageOps.cvRound(Double(width) * scale), h = FarnebackImageOps.cvRound(Double(height) * scale)
-            if flowX.isEmpty {
-                flowX = [Float](repeating: 0, count: w * h)
-                flowY = flowX
+            if previousSize.width == 0 {
+                FarnebackImageOps.reserve(&work.flowX, w * h)
+                FarnebackImageOps.reserve(&work.flowY, w * h)
+                work.flowX.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
+                work.flowY.withUnsafeMutableBufferPointer { $0.update(repeating: 0) }
             } else {
-                // Upsample the coarser flow (interleaved, as OpenCV's 2-channel resize) and rescale it.
-                var interleaved = [Float](repeating: 0, count: 2 * flowX.count)
-                for i in flowX.indices { interleaved[2 * i] = flowX[i]; interleaved[2 * i + 1] = flowY[i] }
-                let up = FarnebackImageOps.resize(interleaved, width: previousSize.width, height: previousSize.height,
-                                                  channels: 2, toWidth: w, toHeight: h)
-                let factor = Float(1 / p.pyramidScale)
-                flowX = (0..<(w * h)).map { up[2 * $0] * factor }
-                flowY = (0..<(w * h)).map { up[2 * $0 + 1] * factor }
+                // Upsample the coarser flow (interleaved, as OpenCV's 2-channel resize) and rescale it. The coarse
+                // flow is copied out before the flow buffers may grow (growing does not keep contents).
+                let coarse = previousSize.width * previousSize.height
+                FarnebackImageOps.reserve(&work.interleaved, 2 * coarse)
+                Self.interleave(work.flowX, work.flowY, count: coarse, into: &work.interleaved)
+                FarnebackImageOps.reserve(&work.flowX, w * h)
+                FarnebackImageOps.reserve(&work.flowY, w * h)
+                FarnebackImageOps.resize(work.interleaved, width: previousSize.width, height: previousSize.height,
+                                         channels: 2, toWidth: w, toHeight: h, into: &work.upsampled)
+                Self.split(work.upsampled, count: w * h, factor: Float(1 / p.pyramidScale), into: &work.flowX, &work.flowY)
             }
-            let expansions = [previous, next].map { image -> [Float] in
-                let blurred = FarnebackImageOps.gaussianBlur(image, width: width, height: height, size: blurSize, sigma: sigma)
-                let level = FarnebackImageOps.resize(blurred, width: width, height: height, channels: 1, toWidth: w, toHeight: h)
-                return expansion.expand(level, width: w, height: h)
-            }
+            FarnebackImageOps.gaussianBlur(previous, width: width, height: height, size: blurSize, sigma: sigma,
+                                           scratch: &work.blurRows, into: &work.blurred)
+            FarnebackImageOps.resize(work.blurred, width: width, height: height, channels: 1, toWidth: w, toHeight: h,
+                                     into: &work.level)
+            expansion.expand(work.level, width: w, height: h, into: &work.expansion0)
+            FarnebackImageOps.gaussianBlur(next, width: width, height: height, size: blurSize, sigma: sigma,
+                                           scratch: &work.blurRows, into: &work.blurred)
+            FarnebackImageOps.resize(work.blurred, width: width, height: height, channels: 1, toWidth: w, toHeight: h,
+                                     into: &work.level)
+            expansion.expand(work.level, width: w, height: h, into: &work.expansion1)
             let solver = FarnebackSolver(width: w, height: h)
-            var m = [Float](repeating: 0, count: 5 * w * h)
-            solver.updateMatrices(r0: expansions[0], r1: expansions[1], flowX: flowX, flowY: flowY, into: &m)
+            FarnebackImageOps.reserve(&work.matrices, 5 * w * h)
+            solver.updateMatrices(r0: work.expansion0, r1: work.expansion1, flowX: work.flowX, flowY: work.flowY,
+                                  into: &work.matrices)
             for i in 0..<p.iterations {
                 if p.gaussianWindow {
-                    solver.solveGaussian(m: m, windowSize: p.windowSize, flowX: &flowX, flowY: &flowY)
+                    solver.solveGaussian(m: work.matrices, windowSize: p.windowSize, flowX: &work.flowX, flowY: &work.flowY)
                 } else {
-                    solver.solveBox(m: m, windowSize: p.windowSize, flowX: &flowX, flowY: &flowY)
+                    solver.solveBox(m: work.matrices, windowSize: p.windowSize, flowX: &work.flowX, flowY: &work.flowY)
                 }
                 if i < p.iterations - 1 {
-                    solver.updateMatrices(r0: expansions[0], r1: expansions[1], flowX: flowX, flowY: flowY, into: &m)
+                    solver.updateMatrices(r0: work.expansion0, r1: work.expansion1, flowX: work.flowX, flowY: work.flowY,
+                                          into: &work.matrices)
                 }
             }
             previousSize = (w, h)
         }
         var result = [Float](repeating: 0, count: 2 * width * height)
-        for i in flowX.indices { result[2 * i] = flowX[i]; result[2 * i + 1] = flowY[i] }
+        Self.interleave(work.flowX, work.flowY, count: width * height, into: &result)
         return result
+    }
+
+    /// `out[2i] = x[i]`, `out[2i+1] = y[i]` for the first `count` elements.
+    private static func interleave(_ x: [Float], _ y: [Float], count: Int, into out: inout [Float]) {
+        x.withUnsafeBufferPointer { xs in
+            y.withUnsafeBufferPointer { ys in
+                out.withUnsafeMutableBufferPointer { o in
+                    for i in 0..<count { o[2 * i] = xs[i]; o[2 * i + 1] = ys[i] }
+                }
+            }
+        }
+    }
+
+    /// `x[i] = v[2i]·factor`, `y[i] = v[2i+1]·factor` for the first `count` elements.
+    private static func split(_ v: [Float], count: Int, factor: Float, into x: inout [Float], _ y: inout [Float]) {
+        v.withUnsafeBufferPointer { vs in
+            x.withUnsafeMutableBufferPointer { xs in
+                y.withUnsafeMutableBufferPointer { ys in
+                    for i in 0..<count { xs[i] = vs[2 * i] * factor; ys[i] = vs[2 * i + 1] * factor }
+                }
+            }
+        }
     }
 }

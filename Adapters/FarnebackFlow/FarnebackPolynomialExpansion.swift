@@ -53,13 +53,13 @@ struct FarnebackPolynomialExpansion: Sendable {
     /// Floats stored per pixel: the five coefficients, padded to a SIMD8 so one vector load fetches a pixel.
     static let stride = 8
 
-    /// The coefficients `[b_y, b_x, a_yy, a_xx, a_xy, 0, 0, 0]` of each pixel of a `width × height` float image,
-    /// pixel after pixel (8 floats each).
-    func expand(_ image: [Float], width w: Int, height h: Int) -> [Float] {
+    /// Writes the coefficients `[b_y, b_x, a_yy, a_xx, a_xy, ·, ·, ·]` of each pixel of a `width × height` float image,
+    /// pixel after pixel (8 floats each; lanes 5–7 are unused) into the first `8·width·height` floats of `out`.
+    func expand(_ image: [Float], width w: Int, height h: Int, into out: inout [Float]) {
         let lanes = 4
         let wv = (w + lanes - 1) / lanes * lanes          // rows processed in blocks of 4
         let left = n, right = n + (wv - w)
-        var out = [Float](repeating: 0, count: Self.stride * w * h)
+        FarnebackImageOps.reserve(&out, Self.stride * w * h)
         var r0 = [Float](repeating: 0, count: left + wv + right), r1 = r0, r2 = r0
         image.withUnsafeBufferPointer { src in
             out.withUnsafeMutableBufferPointer { dst in
@@ -129,7 +129,6 @@ struct FarnebackPolynomialExpansion: Sendable {
                 }
             }
         }
-        return out
     }
 
     @inline(__always) static func load(_ p: UnsafePointer<Float>) -> SIMD4<Float> {

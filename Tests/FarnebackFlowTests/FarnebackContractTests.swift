@@ -70,3 +70,42 @@ import Foundation
         }
     }
 }
+
+/// Reused scratch buffers must not leak between calls of different sizes or concurrent callers.
+@Suite struct FarnebackWorkspaceReuseTests {
+    static func pair(_ n: Int, _ dx: Double) -> ([UInt8], [UInt8]) {
+        (FarnebackSpecVectorTests.image(width: n, height: n, dx: 0, dy: 0),
+         FarnebackSpecVectorTests.image(width: n, height: n, dx: dx, dy: -0.5))
+    }
+
+    @Test func resultsDoNotDependOnEarlierCalls() throws {
+        let shared = FarnebackOpticalFlow()
+        for (n, dx) in [(128, 2.5), (48, 1.0), (96, 1.5), (33, 0.5), (128, 3.0)] {
+            let (a, b) = Self.pair(n, dx)
+            let reused = try shared.flow(previousGrey: a, nextGrey: b, width: n, height: n)
+            let fresh = try FarnebackOpticalFlow().flow(previousGrey: a, nextGrey: b, width: n, height: n)
+            #expect(reused == fresh, "\(n)x\(n) after other sizes")
+        }
+    }
+
+    @Test func concurrentCallersGetTheirOwnBuffers() async throws {
+        let shared = FarnebackOpticalFlow()
+        let sizes = [64, 40, 80, 64, 56, 72]
+        let expected = try sizes.map { n in
+            let (a, b) = Self.pair(n, 1.25)
+            return try FarnebackOpticalFlow().flow(previousGrey: a, nextGrey: b, width: n, height: n)
+        }
+        let results = try await withThrowingTaskGroup(of: (Int, FlowField).self) { group in
+            for (i, n) in sizes.enumerated() {
+                group.addTask {
+                    let (a, b) = Self.pair(n, 1.25)
+                    return (i, try shared.flow(previousGrey: a, nextGrey: b, width: n, height: n))
+                }
+            }
+            var out: [Int: FlowField] = [:]
+            for try await (i, field) in group { out[i] = field }
+            return out
+        }
+        for i in sizes.indices { #expect(results[i] == expected[i], "caller \(i)") }
+    }
+}
