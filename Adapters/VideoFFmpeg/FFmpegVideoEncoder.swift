@@ -88,7 +88,8 @@ public final class FFmpegVideoEncoder {
         guard let encoder = avcodec_find_encoder_by_name(codec.encoderName) else {
             avformat_free_context(oc); output = nil
             Self.removeTemporaries(temporary, temporaryDirectory)
-            throw VideoIOError.codec(path: path, detail: "encoder \(codec.encoderName) is not in this FFmpeg build")
+            let hint = codec == .losslessRGB ? "; for lossless video use ffv1 with an .mkv path" : ""
+            throw VideoIOError.codec(path: path, detail: "encoder \(codec.encoderName) is not in this FFmpeg build\(hint)")
         }
         guard let newStream = avformat_new_stream(oc, nil), let ctx = avcodec_alloc_context3(encoder) else {
             avformat_free_context(oc); output = nil
