@@ -43,40 +43,44 @@ def quantize(v):
 
 
 def grid(n):
-    y, x = np.mgrid[0:n, 0:n].astype(np.float64)
+    """Pixel coordinates of an image of size n (an int for n×n, or a (width, height) pair)."""
+    w, h = (n, n) if isinstance(n, int) else n
+    y, x = np.mgrid[0:h, 0:w].astype(np.float64)
     return x, y
 
 
 def make_case(kind, n, rng):
     x, y = grid(n)
     f = texture(rng)
-    c = (n - 1) / 2.0
+    w, h = (n, n) if isinstance(n, int) else n
+    c = (w - 1) / 2.0
+    cy = (h - 1) / 2.0
     if kind == "translate":
-        dx, dy = {64: (1.3, -0.7), 128: (2.6, 1.45), 256: (4.2, -3.3)}[n]
+        dx, dy = {64: (1.3, -0.7), 128: (2.6, 1.45), 256: (4.2, -3.3)}.get(n, (2.2, -1.6))
         prev, nxt = f(x, y), f(x - dx, y - dy)
         params = {"dx": dx, "dy": dy}
     elif kind == "rotate":
         theta = np.deg2rad(3.0)
         # Content rotates by +theta about the centre: next(p) = prev(R(-theta)(p - c) + c).
         ct, st = np.cos(theta), np.sin(theta)
-        sx = ct * (x - c) + st * (y - c) + c
-        sy = -st * (x - c) + ct * (y - c) + c
+        sx = ct * (x - c) + st * (y - cy) + c
+        sy = -st * (x - c) + ct * (y - cy) + cy
         prev, nxt = f(x, y), f(sx, sy)
-        params = {"angle_rad": theta, "cx": c, "cy": c}
+        params = {"angle_rad": theta, "cx": c, "cy": cy}
     elif kind == "scale":
         s = 1.04
-        prev, nxt = f(x, y), f((x - c) / s + c, (y - c) / s + c)
-        params = {"scale": s, "cx": c, "cy": c}
+        prev, nxt = f(x, y), f((x - c) / s + c, (y - cy) / s + cy)
+        params = {"scale": s, "cx": c, "cy": cy}
     elif kind == "scene":
         # A textured table (static in the world) seen by a panning camera, with a soft-edged textured
         # object sliding on it: content moves by `pan` everywhere and by pan + obj inside the object.
-        pan = (0.6 * n / 64, 0.3 * n / 64)
-        obj = (2.0 * n / 64, -1.2 * n / 64)
-        ox, oy, radius = 0.45 * n, 0.55 * n, 0.18 * n
+        pan = (0.6 * w / 64, 0.3 * w / 64)
+        obj = (2.0 * w / 64, -1.2 * w / 64)
+        ox, oy, radius = 0.45 * w, 0.55 * h, 0.18 * min(w, h)
         g = texture(rng, count=4)
 
         def render(px, py, ox_, oy_):
-            table = f(px, py) * 0.6 + 40 + 0.3 * py * 64 / n
+            table = f(px, py) * 0.6 + 40 + 0.3 * py * 64 / h
             d = np.hypot(px - ox_, py - oy_)
             alpha = np.clip(radius - d + 0.5, 0, 1)   # one-pixel soft edge
             obj_tex = 200 + 0.4 * (g(px - ox_, py - oy_) - 127.5)
@@ -93,7 +97,7 @@ def make_case(kind, n, rng):
 def true_flow(kind, n, p):
     x, y = grid(n)
     if kind == "translate":
-        return np.full((n, n), p["dx"]), np.full((n, n), p["dy"])
+        return np.full(x.shape, p["dx"]), np.full(x.shape, p["dy"])
     if kind == "rotate":
         ct, st = np.cos(p["angle_rad"]), np.sin(p["angle_rad"])
         rx, ry = x - p["cx"], y - p["cy"]
@@ -111,6 +115,8 @@ def main():
     os.makedirs(args.out, exist_ok=True)
     plan = [(k, n) for n in (64, 128) for k in ("translate", "rotate", "scale", "scene")]
     plan += [("translate", 256), ("scene", 256)]
+    # Odd sizes: level sizes that are not exact halves (cvRound half-to-even, bilinear resize of image and flow).
+    plan += [("scene", (150, 97)), ("rotate", (200, 141))]
     cases = []
     for i, (kind, n) in enumerate(plan):
         rng = np.random.default_rng(1000 + i)
@@ -118,10 +124,11 @@ def main():
         flow = cv2.calcOpticalFlowFarneback(prev, nxt, None, *PARAMS).astype("<f4")
         tx, ty = true_flow(kind, n, params)
         epe = float(np.mean(np.hypot(flow[..., 0] - tx, flow[..., 1] - ty)))
-        name = f"{kind}-{n}"
+        w, h = (n, n) if isinstance(n, int) else n
+        name = f"{kind}-{n}" if isinstance(n, int) else f"{kind}-{w}x{h}"
         with open(os.path.join(args.out, name + ".bin"), "wb") as fh:
             fh.write(prev.tobytes()); fh.write(nxt.tobytes()); fh.write(flow.tobytes())
-        cases.append({"name": name, "kind": kind, "width": n, "height": n, "motion": params,
+        cases.append({"name": name, "kind": kind, "width": w, "height": h, "motion": params,
                       "opencv_epe_vs_truth": epe})
         print(f"{name:14s} OpenCV EPE vs truth {epe:.4f} px")
     manifest = {"generator": "Benchmarks/peers/opencv_flow_fixtures.py", "opencv": cv2.__version__,
