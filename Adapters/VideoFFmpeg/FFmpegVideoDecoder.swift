@@ -44,7 +44,8 @@ public final class FFmpegVideoDecoder {
 
     /// Opens `path` and its best video stream.
     /// - Parameters:
-    ///   - outputSize: resize every frame to this size (area averaging when shrinking, bicubic when growing).
+    ///   - outputSize: resize every frame to this size (OpenCV-exact area averaging in RGB when shrinking both
+    ///     sides, swscale bicubic otherwise).
     ///   - threads: decoder threads (0 = FFmpeg's choice).
     /// - Throws: ``VideoIOError/notFound(path:)`` or ``VideoIOError/codec(path:detail:)`` with FFmpeg's reason.
     public init(path: String, outputSize: (width: Int, height: Int)? = nil, threads: Int = 0) throws {
@@ -166,24 +167,28 @@ public final class FFmpegVideoDecoder {
 
     private func convert(_ frame: UnsafeMutablePointer<AVFrame>) throws -> Frame {
         let sw = frame.pointee.width, sh = frame.pointee.height
-        let shrinking = width < Int(sw) || height < Int(sh)
-        let flags = (shrinking ? SWS_AREA : SWS_BICUBIC) | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT
-        scaler = sws_getCachedContext(scaler, sw, sh, AVPixelFormat(frame.pointee.format), Int32(width), Int32(height),
+        // Shrinking in both directions: convert at full size, then average areas in RGB exactly as OpenCV's
+        // INTER_AREA (flow-eval.md §1). Anything else (enlarging, mixed): swscale's bicubic filter.
+        let areaAverage = width <= Int(sw) && height <= Int(sh) && (width < Int(sw) || height < Int(sh))
+        let (cw, ch) = areaAverage ? (Int(sw), Int(sh)) : (width, height)
+        let flags = SWS_BICUBIC | SWS_ACCURATE_RND | SWS_FULL_CHR_H_INT
+        scaler = sws_getCachedContext(scaler, sw, sh, AVPixelFormat(frame.pointee.format), Int32(cw), Int32(ch),
                                       AV_PIX_FMT_RGB24, flags, nil, nil, nil)
         guard let scaler else {
             throw VideoIOError.codec(path: path, detail: "cannot convert pixel format \(frame.pointee.format) to RGB24")
         }
-        var pixels = [UInt8](repeating: 0, count: width * height * 3)
+        var pixels = [UInt8](repeating: 0, count: cw * ch * 3)
         let rows = pixels.withUnsafeMutableBufferPointer { out -> Int32 in
             var destination: [UnsafeMutablePointer<UInt8>?] = [out.baseAddress, nil, nil, nil]
-            var stride: [Int32] = [Int32(width * 3), 0, 0, 0]
+            var stride: [Int32] = [Int32(cw * 3), 0, 0, 0]
             return FFmpegSupport.planes(frame).withMemoryRebound(to: UnsafePointer<UInt8>?.self, capacity: 8) { source in
                 sws_scale(scaler, source, FFmpegSupport.strides(frame), 0, sh, &destination, &stride)
             }
         }
         if rows <= 0 { throw VideoIOError.codec(path: path, detail: "pixel conversion to RGB24 failed") }
         let pts = frame.pointee.best_effort_timestamp
-        let image = try RGBImage(width: width, height: height, pixels: pixels)
+        let converted = try RGBImage(width: cw, height: ch, pixels: pixels)
+        let image = areaAverage ? try AreaResampler.resize(converted, width: width, height: height) : converted
         return Frame(image: image, timestamp: pts == prophrl_av_nopts_value() ? nil : Double(pts) * timeBase)
     }
 }

@@ -79,10 +79,11 @@ import VideoFFmpeg
         while let frame = try decoder.nextFrame() {
             #expect(frame.image.width == 32 && frame.image.height == 24)
             #expect(abs((frame.timestamp ?? -1) - Double(index) / 25) < 1e-3, "frame \(index) at \(String(describing: frame.timestamp))")
-            // Area averaging of an exact 2× reduction: each output pixel is close to the mean of its 2×2 block.
+            // Area averaging of an exact 2× reduction of a lossless RGB source: the rounded 2×2 mean, exactly.
+            #expect(frame.image == (try AreaResampler.resize(clip.frames[index], width: 32, height: 24)))
             let (x, y) = (5, 20)
-            let expected = (0..<4).map { Int(clip.frames[index][2 * x + $0 % 2, 2 * y + $0 / 2].r) }.reduce(0, +) / 4
-            #expect(abs(Int(frame.image[x, y].r) - expected) <= 2)
+            let sum = (0..<4).map { Int(clip.frames[index][2 * x + $0 % 2, 2 * y + $0 / 2].r) }.reduce(0, +)
+            #expect(Int(frame.image[x, y].r) == (sum + 2) >> 2)
             index += 1
         }
         #expect(index == 10)
