@@ -98,16 +98,30 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
         var deadline = clock.now
         for target in targets {
             let goal = target.effectors[0].pose
-            for i in 1...substeps {
-                let pose = try Self.interpolate(previous, goal, Self.minimumJerk(Double(i) / Double(substeps)))
+            // The profile follows the clock, not a tick count: a late wake-up skips ahead instead of sending a
+            // burst of stale targets back to back.
+            let actionStart = clock.now
+            let actionDuration = period * substeps
+            var tick = 0
+            while true {
+                tick += 1
+                let fraction: Double
+                if configuration.realTime {
+                    let elapsed = clock.now - actionStart
+                    fraction = min(elapsed / actionDuration, 1)
+                } else {
+                    fraction = min(Double(tick) / Double(substeps), 1)
+                }
+                let pose = try Self.interpolate(previous, goal, Self.minimumJerk(fraction))
                 do {
                     try link.send(.servoL(pose: pose.urPose, time: 1 / configuration.servoRate))
                 } catch {
                     state = nil   // the link stopped the arm; the episode is over
                     throw error
                 }
+                if fraction >= 1 { break }
                 if configuration.realTime {
-                    deadline = deadline.advanced(by: period)
+                    deadline = max(deadline.advanced(by: period), clock.now)
                     try await clock.sleep(until: deadline)
                 }
             }
