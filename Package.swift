@@ -36,6 +36,12 @@ let package = Package(
         .target(name: "CheckpointSQLite", dependencies: ["ProphRLCore", "CSQLite"], path: "Adapters/CheckpointSQLite"),
         .systemLibrary(name: "CPNG", path: "Adapters/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGImage", dependencies: ["ProphRLCore", "CPNG"], path: "Adapters/PNGImage"),
+        .systemLibrary(name: "CBullet", path: "Adapters/CBullet", pkgConfig: "bullet-float64",
+                       providers: [.apt(["libbullet-dev"])]),
+        .target(name: "BulletBridge", dependencies: ["CBullet"], path: "Adapters/BulletBridge",
+                cxxSettings: [.define("BT_USE_DOUBLE_PRECISION")], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "SoftRaster", dependencies: ["ProphRLCore"], path: "Adapters/SoftRaster"),
+        .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
 
         // MARK: - Composition root
         .executableTarget(
@@ -53,8 +59,11 @@ let package = Package(
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
+        .testTarget(name: "BulletSimulatorTests",
+                    dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )
