@@ -7,6 +7,7 @@
 #include <BulletDynamics/Featherstone/btMultiBody.h>
 #include <BulletDynamics/Featherstone/btMultiBodyConstraintSolver.h>
 #include <BulletDynamics/Featherstone/btMultiBodyDynamicsWorld.h>
+#include <BulletDynamics/Featherstone/btMultiBodyGearConstraint.h>
 #include <BulletDynamics/Featherstone/btMultiBodyJointLimitConstraint.h>
 #include <BulletDynamics/Featherstone/btMultiBodyJointMotor.h>
 #include <BulletDynamics/Featherstone/btMultiBodyLinkCollider.h>
@@ -276,6 +277,21 @@ int bb_add_multibody(BBWorld *world, const BBBaseDesc *base, const BBLinkDesc *l
     world->multibodies.push_back(record);
     mb->updateCollisionObjectWorldTransforms(worldToLocal, localOrigin);
     return (int)world->multibodies.size() - 1;
+}
+
+int bb_add_gear(BBWorld *world, int multibody, int linkA, int linkB, double ratio, double erp, double maxForce) {
+    if (!world || multibody < 0 || multibody >= (int)world->multibodies.size()) return -1;
+    btMultiBody *mb = world->multibodies[multibody].body;
+    if (linkA < 0 || linkB < 0 || linkA >= mb->getNumLinks() || linkB >= mb->getNumLinks() || !std::isfinite(ratio) ||
+        !(erp > 0) || !(maxForce > 0)) return -1;
+    auto *gear = new btMultiBodyGearConstraint(mb, linkA, mb, linkB, btVector3(0, 0, 0), btVector3(0, 0, 0),
+                                               btMatrix3x3::getIdentity(), btMatrix3x3::getIdentity());
+    gear->setGearRatio(ratio);
+    gear->setErp(erp);
+    gear->setMaxAppliedImpulse(maxForce * world->timeStep);
+    world->world->addMultiBodyConstraint(gear);
+    world->constraints.push_back(gear);
+    return 0;
 }
 
 int bb_multibody_collider(const BBWorld *world, int multibody, int link) {

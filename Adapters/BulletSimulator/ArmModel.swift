@@ -119,7 +119,12 @@ public struct ArmModel: Sendable {
                                     group: CollisionGroup.fingers,
                                     mask: CollisionGroup.objects | CollisionGroup.furniture | CollisionGroup.articulated))
         }
-        return try world.addMultiBody(base: base, links: links, shapes: shapes)
+        let index = try world.addMultiBody(base: base, links: links, shapes: shapes)
+        // Without the gear the saturated finger motors let the pair drift sideways together (simulator.md §3.4).
+        guard bb_add_gear(world.handle, Int32(index), 6, 7, -1, 0.1, 200) == 0 else {
+            throw SimulatorError.bullet(what: "the finger gear constraint")
+        }
+        return index
     }
 
     /// Joint axis of arm joint `i` at q = 0: z of DH frame i.

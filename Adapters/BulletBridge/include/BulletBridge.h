@@ -112,6 +112,8 @@ int bb_body_state(const BBWorld *world, int body, BBBodyState *out);
 /// Adds a multibody; returns its index, or -1 on invalid input.
 int bb_add_multibody(BBWorld *world, const BBBaseDesc *base, const BBLinkDesc *links, int linkCount,
                      const BBShape *shapes, int shapeCount);
+/// Couples two links of a multibody: q_A + ratio * q_B = 0 (ratio -1 keeps mirrored fingers symmetric).
+int bb_add_gear(BBWorld *world, int multibody, int linkA, int linkB, double ratio, double erp, double maxForce);
 /// The collider id of a multibody link (-1 = base), or -1 if it has none.
 int bb_multibody_collider(const BBWorld *world, int multibody, int link);
 /// Sets joint positions (one per link; fixed links ignored), zero velocities, and updates colliders.
