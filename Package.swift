@@ -60,7 +60,7 @@ let package = Package(
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",
-                    dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "ProphRLCore", "ProphRLTesting"]),
+                    dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
     ],
