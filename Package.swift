@@ -41,6 +41,8 @@ let package = Package(
         .target(name: "BulletBridge", dependencies: ["CBullet"], path: "Adapters/BulletBridge",
                 cxxSettings: [.define("BT_USE_DOUBLE_PRECISION")], linkerSettings: [.linkedLibrary("m")]),
         .target(name: "SoftRaster", dependencies: ["ProphRLCore"], path: "Adapters/SoftRaster"),
+        .systemLibrary(name: "CHDF5", path: "Adapters/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "HDF5Episodes", dependencies: ["ProphRLCore", "CHDF5"], path: "Adapters/HDF5Episodes"),
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
 
         // MARK: - Composition root
@@ -61,6 +63,7 @@ let package = Package(
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
     ],

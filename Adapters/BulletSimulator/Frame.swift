@@ -86,7 +86,13 @@ public struct Frame: Sendable, Equatable {
     /// The core pose of this transform (the rotation re-orthonormalised by the core).
     public var pose: Pose {
         get throws {
-            let rotation = try Rotation(rowMajor: [r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8])
+            var rotation = try Rotation(rowMajor: [r.0, r.1, r.2, r.3, r.4, r.5, r.6, r.7, r.8])
+            // Iterate the core's projection to its fixed point so a stored and re-loaded pose is bit-identical.
+            for _ in 0..<4 {
+                let again = try Rotation(rowMajor: rotation.rowMajor)
+                if again == rotation { break }
+                rotation = again
+            }
             return try Pose(position: p, rotation: rotation)
         }
     }
