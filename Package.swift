@@ -50,6 +50,7 @@ let package = Package(
             name: "prophrl",
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage",
+                "BulletSimulator", "SoftRaster", "HDF5Episodes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
