@@ -56,6 +56,10 @@ let package = Package(
             path: "Sources/prophrl"
         ),
 
+        // MARK: - Benchmarks
+        .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
+                          path: "Benchmarks/SimBench"),
+
         // MARK: - Tests
         .testTarget(name: "ProphRLCoreTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),

@@ -98,11 +98,12 @@ public struct TaskScene {
             for k in 0..<16 {
                 let angle = Double(k) * 2 * Double.pi / 16
                 let c = cos(angle), s = sin(angle)
-                shapes.append(ShapeSpec(kind: .box, halfExtents: Vector3(0.0025, 0.0158, 0.03),
-                                        local: Frame(r: (c, -s, 0, s, c, 0, 0, 0, 1), p: Vector3(0.0775 * c, 0.0775 * s, 0.005)),
+                // The wall stops 2 mm above the table so the bowl rests on its base only (16 fewer contacts).
+                shapes.append(ShapeSpec(kind: .box, halfExtents: Vector3(0.0025, 0.0158, 0.029),
+                                        local: Frame(r: (c, -s, 0, s, c, 0, 0, 0, 1), p: Vector3(0.0775 * c, 0.0775 * s, 0.006)),
                                         margin: 0.001))
             }
-            // Body origin 2.5 cm above the table: the base disk spans 0–1 cm, the wall 0–6 cm.
+            // Body origin 2.5 cm above the table: the base disk spans 0–1 cm, the wall 0.2–6 cm.
             let pose = yawFrame(0.025)
             let body = try world.addBody(shapes: shapes, mass: 0.25, pose: pose, friction: 1, spinning: 0.005,
                                          group: CollisionGroup.objects, mask: TaskScene.objectMask)
