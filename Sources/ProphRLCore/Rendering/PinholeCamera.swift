@@ -22,8 +22,9 @@ public struct PinholeCamera: Sendable, Equatable {
     /// The world → camera transform E.
     public let worldToCamera: Pose
 
-    /// Horizontal field of view of the RealSense D455 colour sensor (≈ 69°·(4/3 crop) → 64° on a square crop).
-    public static let d455SquareFieldOfView = 2 * 0.5585053606381855   // radians, 64°
+    /// Field of view of a centred square crop of the RealSense D455 colour sensor (90° × 65° H × V at 16:9, so the
+    /// square keeps the 65° vertical field), radians.
+    public static let d455SquareFieldOfView = 65 * Double.pi / 180
 
     /// Creates a camera.
     /// - Throws: ``ValidationError`` if a size is not positive or an intrinsic is not finite and positive.
@@ -43,20 +44,20 @@ public struct PinholeCamera: Sendable, Equatable {
         self.worldToCamera = worldToCamera
     }
 
-    /// A D455-like colour camera (square centre crop, 64° field of view) at `eye` looking at `target`, with
+    /// A D455-like colour camera (square centre crop, 65° field of view) at `eye` looking at `target`, with
     /// world +z as "up" in the image.
     /// - Throws: ``ValidationError`` if a size is not positive or `eye` coincides with `target` or looks straight
     ///   along z.
     public static func d455(width: Int, height: Int, eye: Vector3, target: Vector3) throws -> PinholeCamera {
         try Validate.atLeastOne(width, "width")
         try Validate.atLeastOne(height, "height")
-        let f = Double(width) / 2 / tan64Half
+        let f = Double(width) / 2 / tanHalfField
         return try PinholeCamera(width: width, height: height, fx: f, fy: f, cx: Double(width - 1) / 2,
                                  cy: Double(height - 1) / 2, worldToCamera: lookAt(eye: eye, target: target))
     }
 
-    /// tan(32°).
-    static let tan64Half = 0.6248693519093275
+    /// tan(65° / 2).
+    static let tanHalfField = 0.6370702608074932
 
     /// The world → camera pose of a camera at `eye` looking at `target` (OpenCV axes, world z up).
     /// - Throws: ``ValidationError`` naming `target` if it coincides with `eye` or is straight above or below it.
