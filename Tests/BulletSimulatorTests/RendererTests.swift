@@ -58,6 +58,37 @@ struct RendererTests {
         #expect(abs(covered - expected) <= 2, "covered \(covered) vs ray-cast \(expected)")
     }
 
+    @Test func texturesAreInterpolatedPerspectiveCorrectlyAndDepthIsExact() throws {
+        // A large checkered slab seen at a grazing angle: affine interpolation would bend the checker lines.
+        let camera = try PinholeCamera.d455(width: 48, height: 48, eye: Vector3(-1.2, 0.05, 0.35), target: Vector3(0, 0, 0))
+        let size = 0.1
+        let slab = ScenePrimitive(geometry: .box(halfExtents: Vector3(1, 1, 0.01)),
+                                  pose: try Pose(position: Vector3(0, 0, -0.01), rotation: .aboutZ(0.3)),
+                                  colour: Vector3(1, 1, 1), texture: .checker(size: size), segment: 1)
+        let scene = RenderScene(primitives: [slab], lightDirection: Vector3(0, 0, 1), ambient: 1)
+        let view = try SoftRasterizer(supersampling: 1).render(scene, camera: camera)
+        let inverse = camera.worldToCamera.inverse
+        var checked = 0, agree = 0, depthError = 0.0
+        for v in 0..<48 {
+            for u in 0..<48 where view.segmentation[v * 48 + u] == 1 {
+                // Independent ray cast onto the slab's top face (z = 0).
+                let ray = inverse.rotation.apply(Vector3((Double(u) - camera.cx) / camera.fx, (Double(v) - camera.cy) / camera.fy, 1))
+                let t = -inverse.position.z / ray.z
+                guard t > 0 else { continue }
+                let hit = inverse.position + t * ray
+                let local = slab.pose.inverse.apply(hit)
+                let k = Int((local.x / size).rounded(.down)) + Int((local.y / size).rounded(.down)) + Int((local.z / size).rounded(.down))
+                let expected: UInt8 = k & 1 == 0 ? 255 : 184
+                checked += 1
+                if abs(Int(view.image.pixels[(v * 48 + u) * 3]) - Int(expected)) <= 1 { agree += 1 }
+                depthError = max(depthError, abs(Double(view.depth[v * 48 + u]) - t))   // ray has unit camera z
+            }
+        }
+        #expect(checked > 800)
+        #expect(Double(agree) >= 0.97 * Double(checked), "\(agree)/\(checked) pixels show the expected checker colour")
+        #expect(depthError < 1e-5, "depth error \(depthError) m")
+    }
+
     @Test func environmentMeetsThePortContractAndRendersTheTask() async throws {
         let environment = try BulletEnvironment(renderer: SoftRasterizer(), resolution: 64)
         let action = try EndEffectorAction(values: [0.01, 0, -0.02, 0, 0, 0.05, 1])
