@@ -17,6 +17,11 @@ enum EpisodeLayout {
         for chunk in episode.chunks { actions += try chunk.flat(effector: 0) }
         let samples = actions.count / EndEffectorAction.dimension
         try file.write("\(group)/actions", actions, dims: [samples, EndEffectorAction.dimension], type: f32)
+        // robomimic's per-step flags: done at the last step, sparse reward 1 there on success.
+        let dones = (0..<samples).map { UInt8($0 == samples - 1 ? 1 : 0) }
+        let rewards = (0..<samples).map { $0 == samples - 1 && episode.success ? 1.0 : 0.0 }
+        try file.write("\(group)/dones", dones, dims: [samples], type: u8)
+        try file.write("\(group)/rewards", rewards, dims: [samples], type: f64)
 
         // Frames.
         let video = episode.video

@@ -120,6 +120,7 @@ struct HDF5EpisodeStoreTests {
         assert d["obs/agentview_rgb"].shape == (5, 6, 8, 3) and d["obs/agentview_rgb"].dtype == np.uint8
         assert d["obs/ee_pos"].shape == (4, 3) and d["obs/joint_states"].shape == (4, 6)
         assert d.attrs["num_samples"] == 4 and f["data"].attrs["total"] == 4
+        assert list(d["dones"][:]) == [0, 0, 0, 1] and list(d["rewards"][:]) == [0.0, 0.0, 0.0, 1.0]
         ins = d.attrs["instruction"]; ins = ins.decode() if isinstance(ins, bytes) else ins
         assert ins == "place the cube on the target", ins
         print(repr(float(d["actions"][2, 3])), int(d["obs/agentview_rgb"][3, 2, 1, 0]), repr(float(d["obs/ee_pos"][1, 1])))
