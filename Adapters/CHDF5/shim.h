@@ -14,6 +14,7 @@ static inline unsigned prophrl_h5f_acc_rdwr(void) { return H5F_ACC_RDWR; }
 static inline unsigned prophrl_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline hid_t prophrl_h5p_default(void) { return H5P_DEFAULT; }
 static inline hid_t prophrl_h5s_all(void) { return H5S_ALL; }
+static inline hid_t prophrl_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
 /// Positive if `path` is a readable HDF5 file (H5Fis_accessible from 1.12, H5Fis_hdf5 before).
 static inline int prophrl_h5_is_hdf5(const char *path) {
 #if H5_VERSION_GE(1, 12, 0)

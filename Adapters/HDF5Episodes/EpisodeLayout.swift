@@ -28,7 +28,8 @@ enum EpisodeLayout {
         var pixels: [UInt8] = []
         pixels.reserveCapacity(video.frames.count * video.width * video.height * 3)
         for frame in video.frames { pixels += frame.pixels }
-        try file.write("\(group)/obs/agentview_rgb", pixels, dims: [video.frames.count, video.height, video.width, 3], type: u8)
+        try file.write("\(group)/obs/agentview_rgb", pixels, dims: [video.frames.count, video.height, video.width, 3], type: u8,
+                       deflate: 4)
 
         // States of effector 0 (LIBERO names) and the exact states.
         let s = episode.states

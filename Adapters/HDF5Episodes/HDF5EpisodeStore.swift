@@ -9,7 +9,7 @@ import ProphRLCore
 /// data/demo_N               @num_samples @prophrl_id @task @instruction @seed @success @fps
 ///   actions                 float32 [T, 7]   (effector 0, .absoluteDifference in the simulator)
 ///   dones, rewards          uint8 [T], float64 [T]   (done and reward 1-on-success at the last step)
-///   obs/agentview_rgb       uint8  [F, H, W, 3]   (initial frame + one per executed action)
+///   obs/agentview_rgb       uint8  [F, H, W, 3]   (initial frame + one per action; gzip 4, one frame per chunk)
 ///   obs/ee_pos, obs/ee_ori  float64 [S, 3]   (TCP position, rotation vector; S = chunk count)
 ///   obs/gripper_states      float64 [S, 2]   (finger positions ±openness · 0.05 m, mirrored)
 ///   obs/joint_states        float64 [S, J]

@@ -102,8 +102,9 @@ final class HDF5File {
 
     // MARK: Datasets
 
-    /// Writes a dataset of native `type` with `dims`.
-    func write<T>(_ name: String, _ values: [T], dims: [Int], type: hid_t) throws {
+    /// Writes a dataset of native `type` with `dims`; with `deflate` (0–9) it is stored in chunks of one
+    /// leading-index slice, compressed (what h5py's `compression="gzip"` reads).
+    func write<T>(_ name: String, _ values: [T], dims: [Int], type: hid_t, deflate: Int? = nil) throws {
         guard dims.reduce(1, *) == values.count else {
             throw HDF5Error.layout(path: path, object: name, reason: "\(values.count) values for shape \(dims)")
         }
@@ -111,7 +112,16 @@ final class HDF5File {
         let space = H5Screate_simple(Int32(dims.count), hdims, nil)
         guard space >= 0 else { throw HDF5Error.call(path: path, what: "dataspace for \(name)") }
         defer { H5Sclose(space) }
-        let set = H5Dcreate2(id, name, type, space, prophrl_h5p_default(), prophrl_h5p_default(), prophrl_h5p_default())
+        var properties = prophrl_h5p_default()
+        if let deflate, dims.count >= 1, dims[0] > 0, values.count > 0 {
+            properties = H5Pcreate(prophrl_h5p_dataset_create())
+            var chunk = hdims
+            chunk[0] = 1
+            H5Pset_chunk(properties, Int32(dims.count), chunk)
+            H5Pset_deflate(properties, UInt32(min(max(deflate, 0), 9)))
+        }
+        defer { if properties != prophrl_h5p_default() { H5Pclose(properties) } }
+        let set = H5Dcreate2(id, name, type, space, prophrl_h5p_default(), properties, prophrl_h5p_default())
         guard set >= 0 else { throw HDF5Error.call(path: path, what: "creating dataset \(name)") }
         defer { H5Dclose(set) }
         let status = values.withUnsafeBytes { H5Dwrite(set, type, prophrl_h5s_all(), prophrl_h5s_all(), prophrl_h5p_default(), $0.baseAddress) }

@@ -97,7 +97,8 @@ struct SimReplayCommand: ParsableCommand {
         print("max TCP position error \(report.maxPositionError) m, rotation-matrix error \(report.maxRotationError), "
               + "joint error \(report.maxJointError) rad")
         print("success: recorded \(recorded.success), replayed \(report.success)")
-        if report.maxPositionError != 0 || report.success != recorded.success {
+        if report.maxPositionError != 0 || report.maxRotationError != 0 || report.maxJointError != 0
+            || report.success != recorded.success {
             throw CLIError("replay diverged from the recording")
         }
     }
