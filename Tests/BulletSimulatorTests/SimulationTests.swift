@@ -75,6 +75,22 @@ struct SimulationTests {
         #expect(run.clippedCount > 2)
     }
 
+    @Test(arguments: SimTask.allCases) func randomActionsNeverBreakTheSimulation(task: SimTask) throws {
+        let run = try SimulationRun(task: task, seed: 77)
+        var rng = SeededGenerator(seed: 78)
+        for _ in 0..<60 {
+            let action = (0..<7).map { i in (rng.nextUniform() * 2 - 1) * (i < 3 ? 0.12 : i < 6 ? 0.8 : 1.5) + (i == 6 ? 0.5 : 0) }
+            try run.apply(action)
+            let state = try run.robotState()
+            #expect(state.jointPositions?.allSatisfy(\.isFinite) == true)
+            #expect(run.toolFrame.p.isFinite)
+        }
+        #expect(run.clippedCount > 60, "oversized random actions are clipped and counted")
+        let envelope = ActionEnvelope.standard
+        let p = run.commandedPose.position
+        #expect(p.x >= envelope.lower.x && p.x <= envelope.upper.x && p.z >= envelope.lower.z && p.z <= envelope.upper.z)
+    }
+
     @Test func badInputIsATypedError() throws {
         let run = try SimulationRun(task: .placeCube, seed: 0)
         #expect(throws: ValidationError.self) { try run.apply([0, .nan, 0, 0, 0, 0, 1]) }
