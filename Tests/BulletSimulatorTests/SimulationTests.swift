@@ -116,6 +116,16 @@ struct SimulationTests {
         #expect(run.succeeded)
     }
 
+    @Test func expertNoiseIsSeeded() throws {
+        let run = try SimulationRun(task: .placeCube, seed: 3)
+        var a = ScriptedExpert(run: run, seed: 1), b = ScriptedExpert(run: run, seed: 1), c = ScriptedExpert(run: run, seed: 2)
+        let first = try a.nextAction(for: run), same = try b.nextAction(for: run), other = try c.nextAction(for: run)
+        #expect(first == same, "the same noise seed gives the same demonstration")
+        #expect(first != other, "another noise seed gives another demonstration on the same layout")
+        #expect(a.waypoints != c.waypoints)
+        #expect(zip(a.waypoints, c.waypoints).allSatisfy { ($0.position - $1.position).norm < 0.03 }, "noise stays small")
+    }
+
     @Test(arguments: SimTask.allCases) func expertSucceedsOnAFixedSeedSet(task: SimTask) throws {
         let long = ProcessInfo.processInfo.environment["PROPHRL_LONG_TESTS"] == "1"
         let seeds = long ? 200 : 10
