@@ -7,7 +7,7 @@ public actor BulletEnvironment: Environment {
     /// What this environment is.
     public nonisolated let description: EnvironmentDescription
     let renderer: any SceneRenderer
-    let camera: PinholeCamera
+    let camera: SceneCamera
     let solverIterations: Int
     var run: SimulationRun?
 

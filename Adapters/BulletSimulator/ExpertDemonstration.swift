@@ -4,7 +4,7 @@ import ProphRLCore
 public enum ExpertDemonstration {
     /// Runs the expert on `task`/`seed` and records frames, states and one single-step chunk per action.
     /// - Throws: ``SimulatorError`` or a renderer error.
-    public static func record(task: SimTask, seed: UInt64, renderer: any SceneRenderer, camera: PinholeCamera,
+    public static func record(task: SimTask, seed: UInt64, renderer: any SceneRenderer, camera: SceneCamera,
                               controlRate: Double = 10) throws -> Episode {
         let run = try SimulationRun(task: task, seed: seed, controlRate: controlRate)
         var expert = ScriptedExpert(run: run, seed: seed)

@@ -3,8 +3,8 @@ import ProphRLCore
 extension SimulationRun {
     /// The default third-person camera: D455-like intrinsics, 0.65 m in front of the workspace and 0.62 m up,
     /// looking at the middle of the task grid.
-    public static func defaultCamera(resolution: Int) throws -> PinholeCamera {
-        try PinholeCamera.d455(width: resolution, height: resolution, eye: Vector3(-1.3, -0.1, 0.62),
+    public static func defaultCamera(resolution: Int) throws -> SceneCamera {
+        try SceneCamera.d455(width: resolution, height: resolution, eye: Vector3(-1.3, -0.1, 0.62),
                                target: Vector3(-0.64, -0.1, 0.06))
     }
 

@@ -6,7 +6,7 @@ enum EpisodeLayout {
     /// Metres per unit of openness per finger (the simulator's 5 cm stroke).
     static let fingerStroke = 0.05
 
-    static func write(_ episode: Episode, to file: HDF5File, group: String, camera: PinholeCamera?) throws {
+    static func write(_ episode: Episode, to file: HDF5File, group: String, camera: SceneCamera?) throws {
         try file.createGroup(group)
         try file.createGroup("\(group)/obs")
         try file.createGroup("\(group)/prophrl")

@@ -23,11 +23,11 @@ import ProphRLCore
 public actor HDF5EpisodeStore: EpisodeStore {
     /// The file.
     public let path: String
-    let camera: PinholeCamera?
+    let camera: SceneCamera?
     var tempCounter = 0
 
     /// Opens (or, on first save, creates) the store at `path`; `camera` is recorded per frame when given.
-    public init(path: String, camera: PinholeCamera? = nil) {
+    public init(path: String, camera: SceneCamera? = nil) {
         self.path = path
         self.camera = camera
     }

@@ -24,7 +24,7 @@ public struct SoftRasterizer: SceneRenderer {
     }
 
     /// Renders `scene` through `camera`.
-    public func render(_ scene: RenderScene, camera: PinholeCamera) throws -> RenderedView {
+    public func render(_ scene: RenderScene, camera: SceneCamera) throws -> RenderedView {
         let ss = supersampling
         let w = camera.width * ss, h = camera.height * ss
         var soup = TriangleSoup()
@@ -116,7 +116,7 @@ public struct SoftRasterizer: SceneRenderer {
 
     /// Averages the supersamples into pixels; depth is the nearest sample, segmentation that sample's owner.
     func resolve(depth: [Double], colour: [Float], owner: [Int32], scene: RenderScene,
-                 camera: PinholeCamera) throws -> RenderedView {
+                 camera: SceneCamera) throws -> RenderedView {
         let ss = supersampling, w = camera.width * ss
         let bg = scene.background
         var pixels = [UInt8](repeating: 0, count: camera.width * camera.height * 3)

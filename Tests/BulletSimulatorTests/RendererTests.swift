@@ -10,20 +10,20 @@ import Testing
 struct RendererTests {
     @Test func projectionOfAKnownPointLandsOnTheExpectedPixel() throws {
         // Camera at the origin looking along +x; OpenCV axes: image x = −world y, image y = −world z.
-        let camera = try PinholeCamera(width: 64, height: 48, fx: 50, fy: 60, cx: 31.5, cy: 23.5,
-                                       worldToCamera: PinholeCamera.lookAt(eye: .zero, target: Vector3(1, 0, 0)))
+        let camera = try SceneCamera(width: 64, height: 48, fx: 50, fy: 60, cx: 31.5, cy: 23.5,
+                                       worldToCamera: SceneCamera.lookAt(eye: .zero, target: Vector3(1, 0, 0)))
         let p = try #require(camera.project(Vector3(2, -0.4, 0.2)))
         #expect(abs(p.u - (31.5 + 50 * 0.4 / 2)) < 1e-12)
         #expect(abs(p.v - (23.5 - 60 * 0.2 / 2)) < 1e-12)
         #expect(abs(p.depth - 2) < 1e-12)
         #expect(camera.project(Vector3(-1, 0, 0)) == nil, "points behind the camera do not project")
-        let d455 = try PinholeCamera.d455(width: 64, height: 64, eye: Vector3(-1.5, 0, 0.8), target: Vector3(-0.6, 0.1, 0))
+        let d455 = try SceneCamera.d455(width: 64, height: 64, eye: Vector3(-1.5, 0, 0.8), target: Vector3(-0.6, 0.1, 0))
         let centre = try #require(d455.project(Vector3(-0.6, 0.1, 0)))
         #expect(abs(centre.u - 31.5) < 1e-9 && abs(centre.v - 31.5) < 1e-9)
     }
 
     @Test func aRenderedBoxCoversItsProjectedCornersWithDepthAndSegment() throws {
-        let camera = try PinholeCamera.d455(width: 64, height: 64, eye: Vector3(-1, 0, 0.5), target: .zero)
+        let camera = try SceneCamera.d455(width: 64, height: 64, eye: Vector3(-1, 0, 0.5), target: .zero)
         let box = ScenePrimitive(geometry: .box(halfExtents: Vector3(0.1, 0.1, 0.1)),
                                  pose: try Pose(position: Vector3(0, 0, 0), rotation: .identity),
                                  colour: Vector3(1, 0, 0), segment: 7)
@@ -60,7 +60,7 @@ struct RendererTests {
 
     @Test func texturesAreInterpolatedPerspectiveCorrectlyAndDepthIsExact() throws {
         // A large checkered slab seen at a grazing angle: affine interpolation would bend the checker lines.
-        let camera = try PinholeCamera.d455(width: 48, height: 48, eye: Vector3(-1.2, 0.05, 0.35), target: Vector3(0, 0, 0))
+        let camera = try SceneCamera.d455(width: 48, height: 48, eye: Vector3(-1.2, 0.05, 0.35), target: Vector3(0, 0, 0))
         let size = 0.1
         let slab = ScenePrimitive(geometry: .box(halfExtents: Vector3(1, 1, 0.01)),
                                   pose: try Pose(position: Vector3(0, 0, -0.01), rotation: .aboutZ(0.3)),

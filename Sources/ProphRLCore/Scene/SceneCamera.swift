@@ -1,12 +1,14 @@
-/// A pinhole camera: intrinsics K (pixels) and extrinsics E (world → camera, OpenCV axes: x right, y down,
-/// z forward). Pixel (0, 0) is the centre of the top-left pixel.
+/// The simulator's camera: a pinhole with intrinsics K (pixels) at a fixed image size and extrinsics E
+/// (world → camera, OpenCV axes: x right, y down, z forward). Pixel (0, 0) is the centre of the top-left pixel.
+/// (The action-frame renderer's `PinholeCamera` is calibrated at one size and scales to others; the two can be
+/// unified once both are on main.)
 ///
 /// ```swift
-/// let camera = try PinholeCamera.d455(width: 64, height: 64,
-///                                      eye: Vector3(-1.5, 0, 0.8), target: Vector3(-0.6, 0, 0))
+/// let camera = try SceneCamera.d455(width: 64, height: 64,
+///                                    eye: Vector3(-1.5, 0, 0.8), target: Vector3(-0.6, 0, 0))
 /// let pixel = camera.project(Vector3(-0.6, 0, 0))   // ≈ (31.5, 31.5)
 /// ```
-public struct PinholeCamera: Sendable, Equatable {
+public struct SceneCamera: Sendable, Equatable {
     /// Image width in pixels.
     public let width: Int
     /// Image height in pixels.
@@ -48,11 +50,11 @@ public struct PinholeCamera: Sendable, Equatable {
     /// world +z as "up" in the image.
     /// - Throws: ``ValidationError`` if a size is not positive or `eye` coincides with `target` or looks straight
     ///   along z.
-    public static func d455(width: Int, height: Int, eye: Vector3, target: Vector3) throws -> PinholeCamera {
+    public static func d455(width: Int, height: Int, eye: Vector3, target: Vector3) throws -> SceneCamera {
         try Validate.atLeastOne(width, "width")
         try Validate.atLeastOne(height, "height")
         let f = Double(width) / 2 / tanHalfField
-        return try PinholeCamera(width: width, height: height, fx: f, fy: f, cx: Double(width - 1) / 2,
+        return try SceneCamera(width: width, height: height, fx: f, fy: f, cx: Double(width - 1) / 2,
                                  cy: Double(height - 1) / 2, worldToCamera: lookAt(eye: eye, target: target))
     }
 
@@ -97,11 +99,11 @@ public struct PinholeCamera: Sendable, Equatable {
 
     /// The same camera at another resolution (intrinsics scaled; the field of view is kept).
     /// - Throws: ``ValidationError`` if a size is not positive.
-    public func resized(width: Int, height: Int) throws -> PinholeCamera {
+    public func resized(width: Int, height: Int) throws -> SceneCamera {
         try Validate.atLeastOne(width, "width")
         try Validate.atLeastOne(height, "height")
         let sx = Double(width) / Double(self.width), sy = Double(height) / Double(self.height)
-        return try PinholeCamera(width: width, height: height, fx: fx * sx, fy: fy * sy,
+        return try SceneCamera(width: width, height: height, fx: fx * sx, fy: fy * sy,
                                  cx: (cx + 0.5) * sx - 0.5, cy: (cy + 0.5) * sy - 0.5, worldToCamera: worldToCamera)
     }
 }
