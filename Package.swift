@@ -36,6 +36,11 @@ let package = Package(
         .target(name: "CheckpointSQLite", dependencies: ["ProphRLCore", "CSQLite"], path: "Adapters/CheckpointSQLite"),
         .systemLibrary(name: "CPNG", path: "Adapters/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGImage", dependencies: ["ProphRLCore", "CPNG"], path: "Adapters/PNGImage"),
+        .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
+                       providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
+        .target(name: "URControllerSim", dependencies: ["ProphRLCore"], path: "Adapters/URControllerSim"),
+        .target(name: "RobotRTDE", dependencies: ["ProphRLCore"], path: "Adapters/RobotRTDE"),
         .systemLibrary(name: "CBullet", path: "Adapters/CBullet", pkgConfig: "bullet-float64",
                        providers: [.apt(["libbullet-dev"])]),
         .target(name: "BulletBridge", dependencies: ["CBullet"], path: "Adapters/BulletBridge",
@@ -45,32 +50,41 @@ let package = Package(
         .target(name: "HDF5Episodes", dependencies: ["ProphRLCore", "CHDF5"], path: "Adapters/HDF5Episodes"),
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
 
+        // MARK: - Benchmarks (executables, not timed tests)
+        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
+                          path: "Benchmarks/TensorBench"),
+
+        // MARK: - Benchmarks (release executables)
+        .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
+                          path: "Benchmarks/CheckpointBench"),
+        .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
+                          path: "Benchmarks/SimBench"),
+
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
             dependencies: [
-                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage",
+                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
                 "BulletSimulator", "SoftRaster", "HDF5Episodes",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
         ),
 
-        // MARK: - Benchmarks
-        .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
-                          path: "Benchmarks/SimBench"),
-
         // MARK: - Tests
         .testTarget(name: "ProphRLCoreTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
-                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
+                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "TensorEngine", "prophrl"]),
+        .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRL", "ProphRLCore", "ProphRLTesting"],
+                    exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6],
     cxxLanguageStandard: .cxx17

@@ -1,0 +1,131 @@
+import Foundation
+
+/// Raw Float32 loops on contiguous buffers, shared by the forward and backward passes.
+/// Simple indexed loops over unsafe buffers, which the optimiser vectorises.
+enum Kernels {
+    /// `a += b` elementwise (equal counts).
+    static func addInPlace(_ a: inout [Float], _ b: [Float]) {
+        a.withUnsafeMutableBufferPointer { pa in
+            b.withUnsafeBufferPointer { pb in
+                for i in 0..<pa.count { pa[i] += pb[i] }
+            }
+        }
+    }
+
+    /// `f` applied to every element.
+    @inline(__always)
+    static func map(_ a: [Float], _ f: (Float) -> Float) -> [Float] {
+        [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.withUnsafeBufferPointer { pa in
+                for i in 0..<pa.count { out[i] = f(pa[i]) }
+            }
+            initialized = a.count
+        }
+    }
+
+    /// `f(a[i], b[i])` for equal-count buffers.
+    @inline(__always)
+    static func zip(_ a: [Float], _ b: [Float], _ f: (Float, Float) -> Float) -> [Float] {
+        [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    for i in 0..<pa.count { out[i] = f(pa[i], pb[i]) }
+                }
+            }
+            initialized = a.count
+        }
+    }
+
+    /// `f(a[i], b[i], c[i])` for equal-count buffers.
+    @inline(__always)
+    static func zip3(_ a: [Float], _ b: [Float], _ c: [Float], _ f: (Float, Float, Float) -> Float) -> [Float] {
+        [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    c.withUnsafeBufferPointer { pc in
+                        for i in 0..<pa.count { out[i] = f(pa[i], pb[i], pc[i]) }
+                    }
+                }
+            }
+            initialized = a.count
+        }
+    }
+
+    /// `f(a, b)` with numpy broadcasting of the shapes to `outShape`.
+    @inline(__always)
+    static func broadcastZip(_ a: [Float], _ aShape: [Int], _ b: [Float], _ bShape: [Int], outShape: [Int],
+                             _ f: (Float, Float) -> Float) -> [Float] {
+        if aShape == bShape { return zip(a, b, f) }
+        let count = Shape.count(outShape)
+        let sa = Shape.broadcastStrides(aShape, to: outShape), sb = Shape.broadcastStrides(bShape, to: outShape)
+        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    StridedLoop.runs2(outShape, sa, sb) { o, ia, ib, n, da, db in
+                        if da == 1 && db == 1 {
+                            for i in 0..<n { out[o + i] = f(pa[ia + i], pb[ib + i]) }
+                        } else if da == 1 && db == 0 {
+                            let y = pb[ib]
+                            for i in 0..<n { out[o + i] = f(pa[ia + i], y) }
+                        } else if da == 0 && db == 1 {
+                            let x = pa[ia]
+                            for i in 0..<n { out[o + i] = f(x, pb[ib + i]) }
+                        } else {
+                            for i in 0..<n { out[o + i] = f(pa[ia + i * da], pb[ib + i * db]) }
+                        }
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// Reads `a` (of shape `aShape`) broadcast to `outShape` into a contiguous buffer.
+    static func broadcastCopy(_ a: [Float], _ aShape: [Int], to outShape: [Int]) -> [Float] {
+        if aShape == outShape { return a }
+        return stridedCopy(a, strides: Shape.broadcastStrides(aShape, to: outShape), outShape: outShape)
+    }
+
+    /// Gathers `a` read through `strides` (one per output axis) into a contiguous `outShape` buffer.
+    static func stridedCopy(_ a: [Float], strides: [Int], outShape: [Int]) -> [Float] {
+        let count = Shape.count(outShape)
+        return [Float](unsafeUninitializedCapacity: count) { out, initialized in
+            a.withUnsafeBufferPointer { pa in
+                StridedLoop.runs1(outShape, strides) { o, ia, n, da in
+                    if da == 1 {
+                        for i in 0..<n { out[o + i] = pa[ia + i] }
+                    } else if da == 0 {
+                        let x = pa[ia]
+                        for i in 0..<n { out[o + i] = x }
+                    } else {
+                        for i in 0..<n { out[o + i] = pa[ia + i * da] }
+                    }
+                }
+            }
+            initialized = count
+        }
+    }
+
+    /// Sums a gradient of the broadcast shape `fromShape` back to the input shape `toShape`.
+    static func sumToShape(_ g: [Float], from fromShape: [Int], to toShape: [Int]) -> [Float] {
+        if fromShape == toShape { return g }
+        var out = [Float](repeating: 0, count: Shape.count(toShape))
+        let strides = Shape.broadcastStrides(toShape, to: fromShape)
+        out.withUnsafeMutableBufferPointer { po in
+            g.withUnsafeBufferPointer { pg in
+                StridedLoop.runs1(fromShape, strides) { o, io, n, d in
+                    if d == 0 {
+                        var s: Float = 0
+                        for i in 0..<n { s += pg[o + i] }
+                        po[io] += s
+                    } else if d == 1 {
+                        for i in 0..<n { po[io + i] += pg[o + i] }
+                    } else {
+                        for i in 0..<n { po[io + i * d] += pg[o + i] }
+                    }
+                }
+            }
+        }
+        return out
+    }
+}
