@@ -38,11 +38,12 @@ public enum ExpertDemonstration {
         public var steps: Int
     }
 
-    /// Re-executes the recorded chunks from the episode's task and seed and compares the states before each
-    /// chunk with the recording.
+    /// Re-executes the recorded chunks from the episode's task and seed, at the recording's control rate (its
+    /// frame rate), and compares the states before each chunk with the recording.
     /// - Throws: ``SimulatorError/unknownTask(name:known:)`` if the episode's task is not a simulator task.
-    public static func replay(_ episode: Episode, controlRate: Double = 10) throws -> ReplayReport {
-        let run = try SimulationRun(task: SimTask(name: episode.task), seed: episode.seed, controlRate: controlRate)
+    public static func replay(_ episode: Episode) throws -> ReplayReport {
+        let run = try SimulationRun(task: SimTask(name: episode.task), seed: episode.seed,
+                                    controlRate: episode.video.framesPerSecond)
         var report = ReplayReport(maxPositionError: 0, maxRotationError: 0, maxJointError: 0, success: false, steps: 0)
         for (state, chunk) in zip(episode.states, episode.chunks) {
             let now = try run.robotState()

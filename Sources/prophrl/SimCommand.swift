@@ -20,7 +20,7 @@ struct SimCommand: ParsableCommand {
         do { return [try SimTask(name: name)] } catch { throw CLIError("--task: \(error) (or 'all')") }
     }
 
-    static func camera(_ resolution: Int) throws -> PinholeCamera {
+    static func camera(_ resolution: Int) throws -> SceneCamera {
         guard (8...1024).contains(resolution) else {
             throw CLIError("--resolution: expected 8...1024 pixels, got \(resolution)")
         }
@@ -37,12 +37,16 @@ struct SimCollectCommand: ParsableCommand {
     @Option(help: "First seed; episode k uses seed + k.") var seed: UInt64 = 0
     @Option(help: "Square camera resolution in pixels.") var resolution: Int = 64
     @Option(help: "Episodes per atomic file update.") var batch: Int = 10
+    @Option(help: "Control steps per second (physics substeps = 240 / rate).") var controlRate: Double = 10
     @Option(help: "Output HDF5 file (appended to if it exists).") var out: String
 
     func run() throws {
         let tasks = try SimCommand.tasks(task)
         guard episodes >= 1 else { throw CLIError("--episodes: expected ≥ 1, got \(episodes)") }
         guard batch >= 1 else { throw CLIError("--batch: expected ≥ 1, got \(batch)") }
+        guard controlRate >= 1, controlRate <= 240 else {
+            throw CLIError("--control-rate: expected 1...240 steps per second, got \(controlRate)")
+        }
         let camera = try SimCommand.camera(resolution)
         let renderer = try SoftRasterizer()
         let store = HDF5EpisodeStore(path: out, camera: camera)
@@ -53,7 +57,8 @@ struct SimCollectCommand: ParsableCommand {
         for task in tasks {
             var taskSuccesses = 0
             for k in 0..<episodes {
-                let episode = try ExpertDemonstration.record(task: task, seed: seed &+ UInt64(k), renderer: renderer, camera: camera)
+                let episode = try ExpertDemonstration.record(task: task, seed: seed &+ UInt64(k), renderer: renderer,
+                                                             camera: camera, controlRate: controlRate)
                 pending.append(episode)
                 done += 1
                 if episode.success { successes += 1; taskSuccesses += 1 }
