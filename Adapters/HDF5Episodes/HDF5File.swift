@@ -152,7 +152,7 @@ final class HDF5File {
     // MARK: Attributes
 
     /// Writes a scalar numeric attribute on an object.
-    func setAttribute<T>(_ object: String, _ name: String, _ value: T, type: hid_t) throws {
+    func setAttribute<T: BitwiseCopyable>(_ object: String, _ name: String, _ value: T, type: hid_t) throws {
         try removeAttribute(object, name)
         let space = H5Screate(H5S_SCALAR)
         defer { H5Sclose(space) }
@@ -194,7 +194,7 @@ final class HDF5File {
     }
 
     /// Reads a scalar numeric attribute converted to `type`.
-    func attribute<T>(_ object: String, _ name: String, type: hid_t, zero: T) throws -> T {
+    func attribute<T: BitwiseCopyable>(_ object: String, _ name: String, type: hid_t, zero: T) throws -> T {
         let attribute = H5Aopen_by_name(id, object, name, prophrl_h5p_default(), prophrl_h5p_default())
         guard attribute >= 0 else { throw HDF5Error.layout(path: path, object: "\(object)@\(name)", reason: "missing attribute") }
         defer { H5Aclose(attribute) }

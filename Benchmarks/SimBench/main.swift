@@ -33,7 +33,7 @@ do {
     for task in SimTask.allCases {
         let run = try SimulationRun(task: task, seed: 1)
         let steps = quick ? 2000 : 10000
-        let r = try rate(count: steps) { run.world.step(steps) }
+        let r = rate(count: steps) { run.world.step(steps) }
         print("physics \(task.rawValue): \(format(r)) steps/s")
     }
     // Renderer.
