@@ -41,7 +41,7 @@ let package = Package(
         .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
 
         // MARK: - Benchmarks (executables, not timed tests)
-        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
+        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore", "COpenBLAS"],
                           path: "Benchmarks/TensorBench"),
 
         // MARK: - Composition root

@@ -33,6 +33,11 @@ extension Tensor {
     /// `max(x, 0)`.
     public func relu() -> Tensor { unary("relu", { Swift.max($0, 0) }, { x, _ in x > 0 ? 1 : 0 }) }
 
+    /// `x` limited to `[lower, upper]` (gradient 1 inside, 0 where clamped).
+    public func clamped(min lower: Float, max upper: Float) -> Tensor {
+        unary("clamp", { Swift.min(Swift.max($0, lower), upper) }, { x, _ in x >= lower && x <= upper ? 1 : 0 })
+    }
+
     /// `xᵖ` for a constant exponent.
     public func pow(_ p: Float) -> Tensor {
         if p == 2 { return square() }
