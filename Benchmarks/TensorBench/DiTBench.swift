@@ -23,7 +23,7 @@ final class DiTBlock: Module {
     func callAsFunction(_ x: Tensor, memory: Tensor, condition c: Tensor) throws -> Tensor {
         let (b, t, w) = (x.shape[0], x.shape[1], x.shape[2]), m = memory.shape[1], d = w / heads
         let mod = try modulation(c).reshaped([b, 6, 1, w]).split([1, 1, 1, 1, 1, 1], axis: 1).map { try $0.reshaped([b, 1, w]) }
-        let h = try x.layerNorm(eps: 1e-6) * (mod[1] + 1) + mod[0]
+        let h = try x.layerNorm(eps: 1e-6).multiplyAdd(mod[1] + 1, mod[0])
         let qkvMain = try qkv(h).reshaped([b, t, 3, heads, d])
         let qkvMemory = try qkv(memory.layerNorm(eps: 1e-6)).reshaped([b, m, 3, heads, d])
         let q = try qkvMain.slice(axis: 2, 0..<1).reshaped([b, t, heads, d])
@@ -32,9 +32,9 @@ final class DiTBlock: Module {
         let mk = try qkvMemory.slice(axis: 2, 1..<2).reshaped([b, m, heads, d])
         let mv = try qkvMemory.slice(axis: 2, 2..<3).reshaped([b, m, heads, d])
         let attended = try Tensor.attention(query: q, key: k, value: v, memoryKey: mk, memoryValue: mv).reshaped([b, t, w])
-        let x1 = try x + proj(attended) * mod[2]
-        let h2 = try x1.layerNorm(eps: 1e-6) * (mod[4] + 1) + mod[3]
-        return try x1 + fc2(fc1(h2).gelu(approximate: true)) * mod[5]
+        let x1 = try proj(attended).multiplyAdd(mod[2], x)
+        let h2 = try x1.layerNorm(eps: 1e-6).multiplyAdd(mod[4] + 1, mod[3])
+        return try fc2(fc1(h2).gelu(approximate: true)).multiplyAdd(mod[5], x1)
     }
 }
 
@@ -64,7 +64,7 @@ final class DiT: Module {
         for block in blocks { x = try block(x, memory: memory, condition: c) }
         let (b, w) = (x.shape[0], x.shape[2])
         let mod = try finalModulation(c).reshaped([b, 2, 1, w]).split([1, 1], axis: 1).map { try $0.reshaped([b, 1, w]) }
-        return try head(x.layerNorm(eps: 1e-6) * (mod[1] + 1) + mod[0])
+        return try head(x.layerNorm(eps: 1e-6).multiplyAdd(mod[1] + 1, mod[0]))
     }
 }
 
@@ -80,14 +80,14 @@ enum DiTBench {
         let condition = try Tensor.normal([4, 256], using: &rng)
         let target = try Tensor.normal([4, 256, 16], using: &rng)
         let optimizer = AdamW(learningRate: 1e-4)
-        let forward = try Timing.medianMilliseconds(repeats: repeats) {
+        let forward = try Timing.milliseconds(repeats: repeats) {
             _ = try noGrad { try model(latent, memory: memory, condition: condition) }
         }
-        let train = try Timing.medianMilliseconds(repeats: repeats) {
+        let train = try Timing.milliseconds(repeats: repeats) {
             let (_, grads) = try valueAndGrad(model) { m in try m(latent, memory: memory, condition: condition).mseLoss(target) }
             try optimizer.update(model, gradients: grads)
         }
-        return [BenchResult(workload: "dit-step", phase: "forward", milliseconds: forward),
-                BenchResult(workload: "dit-step", phase: "forward-backward-adamw", milliseconds: train)]
+        return [BenchResult(workload: "dit-step", phase: "forward", forward),
+                BenchResult(workload: "dit-step", phase: "forward-backward-adamw", train)]
     }
 }

@@ -91,9 +91,9 @@ struct FlowHeadBench {
         let bench = try FlowHeadBench()
         let chain = try bench.sample(seed: 1)
         let advantages = try Tensor.normal([batch, 1], seed: 2)
-        let sampling = try Timing.medianMilliseconds(repeats: repeats) { _ = try bench.sample(seed: 3) }
-        let update = try Timing.medianMilliseconds(repeats: repeats) { _ = try bench.update(chain, advantages: advantages) }
-        return [BenchResult(workload: "flow-head-grpo", phase: "sample-K10", milliseconds: sampling),
-                BenchResult(workload: "flow-head-grpo", phase: "logprob-loss-backward-adamw", milliseconds: update)]
+        let sampling = try Timing.milliseconds(repeats: repeats) { _ = try bench.sample(seed: 3) }
+        let update = try Timing.milliseconds(repeats: repeats) { _ = try bench.update(chain, advantages: advantages) }
+        return [BenchResult(workload: "flow-head-grpo", phase: "sample-K10", sampling),
+                BenchResult(workload: "flow-head-grpo", phase: "logprob-loss-backward-adamw", update)]
     }
 }

@@ -91,10 +91,8 @@ struct AttentionKernel: Sendable {
     /// Adds the mask, replaces the row by its softmax and returns its log-sum-exp.
     private func softmaxRow(_ row: UnsafeMutablePointer<Float>, row r: Int) -> Float {
         if let mask { for j in 0..<keys { row[j] += mask[r * keys + j] } }
-        var m = -Float.infinity
-        for j in 0..<keys { m = Swift.max(m, row[j]) }
-        var sum: Float = 0
-        for j in 0..<keys { let e = Foundation.exp(row[j] - m); row[j] = e; sum += e }
+        let m = Kernels.maximum(row, count: keys)
+        let sum = Kernels.expShiftInPlace(row, count: keys, shift: m)
         let inv = 1 / sum
         for j in 0..<keys { row[j] *= inv }
         return m + Foundation.log(sum)
@@ -123,11 +121,8 @@ struct AttentionKernel: Sendable {
                               lda: rowStride, ldb: rowStride, ldc: keys, alpha: scale)
                     for r in 0..<queries {
                         let l = lse[(bi * heads + hi) * queries + r], row = p0 + r * keys
-                        if let mask {
-                            for j in 0..<keys { row[j] = Foundation.exp(row[j] + mask[r * keys + j] - l) }
-                        } else {
-                            for j in 0..<keys { row[j] = Foundation.exp(row[j] - l) }
-                        }
+                        if let mask { for j in 0..<keys { row[j] += mask[r * keys + j] } }
+                        _ = Kernels.expShiftInPlace(row, count: keys, shift: l)
                         // rowDot = Σ_d dO·O, the softmax backward's correction term.
                         var dot: Float = 0
                         for c in 0..<headDim { dot += pg[qOff + r * rowStride + c] * pout[qOff + r * rowStride + c] }

@@ -8,8 +8,11 @@ enum FastMath {
     /// `eˣ`, with `x` clamped to `[-87.3, 88.37]` (no overflow to infinity, no denormals).
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let clamped = x.clamped(lowerBound: V(repeating: -87.336_54), upperBound: V(repeating: 88.376_26))
-        let n = (clamped * 1.442_695_04).rounded(.toNearestOrEven)
+        let clamped = pointwiseMin(pointwiseMax(x, V(repeating: -87.336_54)), V(repeating: 88.376_26))
+        // Round to nearest with the 1.5·2²³ trick: after the add, the low mantissa bits hold n.
+        let magic = V(repeating: 12_582_912)
+        let shifted = clamped * 1.442_695_04 + magic
+        let n = shifted - magic
         let r = clamped - n * 0.693_359_375 + n * 2.121_944_4e-4
         var p = V(repeating: 1.987_569_15e-4)
         p = p * r + 1.398_199_95e-3
@@ -18,8 +21,8 @@ enum FastMath {
         p = p * r + 1.666_666_55e-1
         p = p * r + 5.000_000_12e-1
         let y = p * r * r + r + 1
-        let bits = (SIMD8<Int32>(n, rounding: .towardZero) &+ 127) &<< 23
-        return y * unsafeBitCast(bits, to: V.self)
+        let integer = unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000
+        return y * unsafeBitCast((integer &+ 127) &<< 23, to: V.self)
     }
 
     /// `1 / (1 + e⁻ˣ)`.
@@ -30,7 +33,7 @@ enum FastMath {
     /// where the subtraction would cancel.
     @inline(__always)
     static func tanh(_ x: V) -> V {
-        let a = x.replacing(with: -x, where: x .< 0)
+        let a = pointwiseMax(x, -x)
         let e: V = exp(a * 2)
         let large: V = 1 - 2 / (e + 1)
         let x2: V = x * x
@@ -94,5 +97,45 @@ extension Kernels {
             }}}
             initialized = n
         }
+    }
+}
+
+extension Kernels {
+    /// `row[j] = exp(row[j] − shift)` for `j < count`, vectorised; returns the sum of the new values.
+    @inline(__always)
+    static func expShiftInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
+        var total = SIMD8<Float>(repeating: 0)
+        let s = SIMD8<Float>(repeating: shift)
+        var j = 0
+        while j + 8 <= count {
+            let e = FastMath.exp(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) - s)
+            UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: SIMD8<Float>.self)
+            total += e
+            j += 8
+        }
+        var sum = total.sum()
+        while j < count {
+            var v = SIMD8<Float>(repeating: 0)
+            v[0] = row[j] - shift
+            let e = FastMath.exp(v)[0]
+            row[j] = e
+            sum += e
+            j += 1
+        }
+        return sum
+    }
+
+    /// The largest of `count` values at `row` (−∞ when empty).
+    @inline(__always)
+    static func maximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
+        var best = SIMD8<Float>(repeating: -.infinity)
+        var j = 0
+        while j + 8 <= count {
+            best = pointwiseMax(best, UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+            j += 8
+        }
+        var m = best.max()
+        while j < count { m = Swift.max(m, row[j]); j += 1 }
+        return m
     }
 }
