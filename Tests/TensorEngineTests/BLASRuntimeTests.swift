@@ -1,0 +1,52 @@
+import Testing
+@testable import TensorEngine
+
+/// OpenBLAS threads and kernel choice (process-global native state, hence serialized).
+@Suite(.serialized) struct BLASRuntimeTests {
+    @Test func threadsAreConfigurableAndRecorded() throws {
+        let original = BLASRuntime.threads
+        defer { try? BLASRuntime.setThreads(original) }
+        try BLASRuntime.setThreads(1)
+        #expect(BLASRuntime.threads == 1)
+        let config = BLASRuntime.configuration
+        #expect(config.threads == 1 && !config.coreName.isEmpty)
+        #expect(config.description.contains("core=\(config.coreName)"))
+        #expect(throws: TensorError.self) { try BLASRuntime.setThreads(0) }
+    }
+
+    @Test func kernelPreferenceFollowsCPUAndOverride() {
+        #expect(BLASRuntime.preferredCoreType(environment: [:], avx512: true) == "SkylakeX")
+        #expect(BLASRuntime.preferredCoreType(environment: [:], avx512: false) == nil)
+        #expect(BLASRuntime.preferredCoreType(environment: ["PROPHRL_BLAS_CORETYPE": "auto"], avx512: true) == "SkylakeX")
+        #expect(BLASRuntime.preferredCoreType(environment: ["PROPHRL_BLAS_CORETYPE": "Haswell"], avx512: true) == "Haswell")
+        #expect(BLASRuntime.preferredCoreType(environment: ["PROPHRL_BLAS_CORETYPE": "inherit"], avx512: true) == nil)
+        #expect(BLASRuntime.preferredCoreType(environment: [:], avx512: true, deterministic: true) == "Haswell")
+    }
+
+    @Test func deterministicModeRepeatsBitForBit() throws {
+        let original = BLASRuntime.threads
+        defer { try? BLASRuntime.setThreads(original) }
+        BLASRuntime.enableDeterministicMode()
+        let a = try randn([96, 200], seed: 1), b = try randn([200, 64], seed: 2)
+        func run() throws -> [Float] {
+            let (value, grads) = try valueAndGrad(at: [a, b]) { p in try p[0].matmul(p[1]).gelu(approximate: true).softmax().sum() }
+            return [try value.item()] + grads[0].scalars + grads[1].scalars
+        }
+        #expect(try run() == run())
+    }
+
+    @Test func loadedKernelComputesCorrectly() throws {
+        // Whatever kernel this process loaded (Haswell, or SkylakeX when relaunched) must agree with a naive product.
+        let a = try randn([33, 70], seed: 3), b = try randn([70, 41], seed: 4)
+        let c = try a.matmul(b)
+        var worst = 0.0
+        for i in 0..<33 {
+            for j in 0..<41 {
+                var s = 0.0
+                for k in 0..<70 { s += Double(a.scalars[i * 70 + k]) * Double(b.scalars[k * 41 + j]) }
+                worst = max(worst, abs(s - Double(c.scalars[i * 41 + j])))
+            }
+        }
+        #expect(worst < 1e-4)
+    }
+}
