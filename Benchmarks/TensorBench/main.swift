@@ -7,6 +7,7 @@ import TensorEngine
 // PROPHRL_BLAS_CORETYPE says otherwise (see BLASRuntime).
 
 BLASRuntime.relaunchWithPreferredKernel()
+let allocatorTuned = AllocatorTuning.apply()
 
 var json = false, threads = 1, repeats = 7, workload = "all"
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
@@ -38,7 +39,7 @@ do {
         print(results.map { "  " + $0.json }.joined(separator: ",\n"))
         print("]}")
     } else {
-        print(config)
+        print("\(config) allocator-tuned=\(allocatorTuned)")
         for r in results {
             let extra = r.extra.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.2f", $0.value))" }.joined(separator: " ")
             print("\(r.workload.padding(toLength: 16, withPad: " ", startingAt: 0)) \(r.phase.padding(toLength: 30, withPad: " ", startingAt: 0)) \(String(format: "%9.2f", r.milliseconds)) ms (best \(String(format: "%.2f", r.best)))  \(extra)")

@@ -8,7 +8,8 @@ enum FastMath {
     /// `eˣ`, with `x` clamped to `[-87.3, 88.37]` (no overflow to infinity, no denormals).
     @inline(__always)
     static func exp(_ x: V) -> V {
-        let clamped = pointwiseMin(pointwiseMax(x, V(repeating: -87.336_54)), V(repeating: 88.376_26))
+        let low = V(repeating: -87.336_54), high = V(repeating: 88.376_26)
+        let clamped = x.replacing(with: low, where: x .< low).replacing(with: high, where: x .> high)
         // Round to nearest with the 1.5·2²³ trick: after the add, the low mantissa bits hold n.
         let magic = V(repeating: 12_582_912)
         let shifted = clamped * 1.442_695_04 + magic
@@ -33,7 +34,7 @@ enum FastMath {
     /// where the subtraction would cancel.
     @inline(__always)
     static func tanh(_ x: V) -> V {
-        let a = pointwiseMax(x, -x)
+        let a = x.replacing(with: -x, where: x .< 0)
         let e: V = exp(a * 2)
         let large: V = 1 - 2 / (e + 1)
         let x2: V = x * x
