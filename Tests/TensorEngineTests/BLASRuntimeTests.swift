@@ -35,6 +35,28 @@ import Testing
         #expect(try run() == run())
     }
 
+    @Test func parallelKernelsGiveTheSameBitsAtOneAndTwoThreads() throws {
+        let original = BLASRuntime.threads
+        defer { try? BLASRuntime.setThreads(original) }
+        let q = try randn([2, 64, 4, 32], seed: 5), k = try randn([2, 96, 4, 32], seed: 6), v = try randn([2, 96, 4, 32], seed: 7)
+        let x = try randn([512, 128], seed: 8)
+        func run() throws -> [[Float]] {
+            let (_, attentionGrads) = try valueAndGrad(at: [q, k, v]) { p in
+                try Tensor.attention(query: p[0], key: p[1], value: p[2]).square().sum()
+            }
+            let (_, normGrads) = try valueAndGrad(at: [x]) { p in try p[0].layerNorm().gelu(approximate: true).silu().sum() }
+            return attentionGrads.map(\.scalars) + normGrads.map(\.scalars)
+                + [try Tensor.attention(query: q, key: k, value: v).scalars, x.tanh().scalars]
+        }
+        try BLASRuntime.setThreads(1)
+        let serial = try run()
+        try BLASRuntime.setThreads(2)
+        let parallel = try run()
+        #expect(serial == parallel)
+        let naive = AttentionTests.naive(q, k, v, mask: nil)
+        #expect(allClose(parallel[4], naive, rtol: 1e-4, atol: 1e-5))
+    }
+
     @Test func loadedKernelComputesCorrectly() throws {
         // Whatever kernel this process loaded (Haswell, or SkylakeX when relaunched) must agree with a naive product.
         let a = try randn([33, 70], seed: 3), b = try randn([70, 41], seed: 4)

@@ -62,24 +62,25 @@ struct AttentionKernel: Sendable {
 
     private var rowStride: Int { heads * headDim }
 
-    /// Output `[B, T, H, D]` and the row log-sum-exps `[B, H, T]` for the backward pass.
+    /// Output `[B, T, H, D]` and the row log-sum-exps `[B, H, T]` for the backward pass. The (batch,
+    /// head) pairs are split across the allowed cores, each worker with its own score matrix.
     func forward(_ q: [Float], _ k: [Float], _ v: [Float]) -> ([Float], [Float]) {
         var out = [Float](repeating: 0, count: batch * queries * rowStride)
         var lse = [Float](repeating: 0, count: batch * heads * queries)
-        var scores = [Float](repeating: 0, count: queries * keys)
         guard queries > 0, keys > 0, headDim > 0 else { return (out, lse) }
         q.withUnsafeBufferPointer { pq in k.withUnsafeBufferPointer { pk in v.withUnsafeBufferPointer { pv in
-        out.withUnsafeMutableBufferPointer { po in scores.withUnsafeMutableBufferPointer { ps in
+        out.withUnsafeMutableBufferPointer { po in lse.withUnsafeMutableBufferPointer { pl in
             guard let q0 = pq.baseAddress, let k0 = pk.baseAddress, let v0 = pv.baseAddress,
-                  let o0 = po.baseAddress, let s0 = ps.baseAddress else { return }
-            for bi in 0..<batch {
-                for hi in 0..<heads {
+                  let o0 = po.baseAddress, let l0 = pl.baseAddress else { return }
+            Parallel.chunksWithSerialBLAS(batch * heads, costPerItem: queries * keys * headDim) { pairs in
+                let s0 = UnsafeMutablePointer<Float>.allocate(capacity: queries * keys)
+                defer { s0.deallocate() }
+                for pair in pairs {
+                    let (bi, hi) = (pair / heads, pair % heads)
                     let qOff = bi * queries * rowStride + hi * headDim, kOff = bi * keys * rowStride + hi * headDim
                     BLAS.gemm(q0 + qOff, k0 + kOff, s0, m: queries, n: keys, k: headDim, transA: false, transB: true,
                               lda: rowStride, ldb: rowStride, ldc: keys, alpha: scale)
-                    for r in 0..<queries {
-                        lse[(bi * heads + hi) * queries + r] = softmaxRow(s0 + r * keys, row: r)
-                    }
+                    for r in 0..<queries { l0[pair * queries + r] = softmaxRow(s0 + r * keys, row: r) }
                     BLAS.gemm(s0, v0 + kOff, o0 + qOff, m: queries, n: headDim, k: keys, transA: false, transB: false,
                               lda: keys, ldb: rowStride, ldc: rowStride)
                 }
@@ -98,34 +99,36 @@ struct AttentionKernel: Sendable {
         return m + Foundation.log(sum)
     }
 
-    /// Gradients of query, key and value given the output gradient `g`.
+    /// Gradients of query, key and value given the output gradient `g` (pairs split across cores).
     func backward(_ q: [Float], _ k: [Float], _ v: [Float], _ out: [Float], _ lse: [Float], _ g: [Float])
         -> ([Float], [Float], [Float]) {
         var dq = [Float](repeating: 0, count: q.count), dk = [Float](repeating: 0, count: k.count)
         var dv = [Float](repeating: 0, count: v.count)
-        var probs = [Float](repeating: 0, count: queries * keys), dprobs = probs
-        var rowDot = [Float](repeating: 0, count: queries)
         guard queries > 0, keys > 0, headDim > 0 else { return (dq, dk, dv) }
         q.withUnsafeBufferPointer { pq in k.withUnsafeBufferPointer { pk in v.withUnsafeBufferPointer { pv in
-        g.withUnsafeBufferPointer { pg in out.withUnsafeBufferPointer { pout in
+        g.withUnsafeBufferPointer { pg in out.withUnsafeBufferPointer { pout in lse.withUnsafeBufferPointer { pl in
         dq.withUnsafeMutableBufferPointer { pdq in dk.withUnsafeMutableBufferPointer { pdk in dv.withUnsafeMutableBufferPointer { pdv in
-        probs.withUnsafeMutableBufferPointer { pp in dprobs.withUnsafeMutableBufferPointer { pdp in
             guard let q0 = pq.baseAddress, let k0 = pk.baseAddress, let v0 = pv.baseAddress, let g0 = pg.baseAddress,
-                  let dq0 = pdq.baseAddress, let dk0 = pdk.baseAddress, let dv0 = pdv.baseAddress,
-                  let p0 = pp.baseAddress, let dp0 = pdp.baseAddress else { return }
-            for bi in 0..<batch {
-                for hi in 0..<heads {
+                  let out0 = pout.baseAddress, let l0 = pl.baseAddress,
+                  let dq0 = pdq.baseAddress, let dk0 = pdk.baseAddress, let dv0 = pdv.baseAddress else { return }
+            Parallel.chunksWithSerialBLAS(batch * heads, costPerItem: 2 * queries * keys * headDim) { pairs in
+                let p0 = UnsafeMutablePointer<Float>.allocate(capacity: queries * keys)
+                let dp0 = UnsafeMutablePointer<Float>.allocate(capacity: queries * keys)
+                let rowDot = UnsafeMutablePointer<Float>.allocate(capacity: queries)
+                defer { p0.deallocate(); dp0.deallocate(); rowDot.deallocate() }
+                for pair in pairs {
+                    let (bi, hi) = (pair / heads, pair % heads)
                     let qOff = bi * queries * rowStride + hi * headDim, kOff = bi * keys * rowStride + hi * headDim
                     // Recompute P = exp(scale·QKᵀ + mask − lse).
                     BLAS.gemm(q0 + qOff, k0 + kOff, p0, m: queries, n: keys, k: headDim, transA: false, transB: true,
                               lda: rowStride, ldb: rowStride, ldc: keys, alpha: scale)
                     for r in 0..<queries {
-                        let l = lse[(bi * heads + hi) * queries + r], row = p0 + r * keys
+                        let row = p0 + r * keys
                         if let mask { for j in 0..<keys { row[j] += mask[r * keys + j] } }
-                        _ = Kernels.expShiftInPlace(row, count: keys, shift: l)
+                        _ = Kernels.expShiftInPlace(row, count: keys, shift: l0[pair * queries + r])
                         // rowDot = Σ_d dO·O, the softmax backward's correction term.
                         var dot: Float = 0
-                        for c in 0..<headDim { dot += pg[qOff + r * rowStride + c] * pout[qOff + r * rowStride + c] }
+                        for c in 0..<headDim { dot += g0[qOff + r * rowStride + c] * out0[qOff + r * rowStride + c] }
                         rowDot[r] = dot
                     }
                     // dV = Pᵀ·dO ; dP = dO·Vᵀ
@@ -145,7 +148,7 @@ struct AttentionKernel: Sendable {
                               lda: keys, ldb: rowStride, ldc: rowStride, alpha: scale)
                 }
             }
-        }}}}}}}}}}
+        }}}}}}}}}
         return (dq, dk, dv)
     }
 }

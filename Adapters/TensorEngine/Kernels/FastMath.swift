@@ -56,17 +56,20 @@ extension Kernels {
         return [Float](unsafeUninitializedCapacity: n) { out, initialized in
             a.withUnsafeBufferPointer { pa in
                 guard let src = pa.baseAddress, let dst = out.baseAddress else { return }
-                var i = 0
-                while i + 8 <= n {
-                    let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(dst + i).storeBytes(of: f(v), as: SIMD8<Float>.self)
-                    i += 8
-                }
-                if i < n {
-                    var v = SIMD8<Float>(repeating: 0)
-                    for j in 0..<(n - i) { v[j] = src[i + j] }
-                    let y = f(v)
-                    for j in 0..<(n - i) { dst[i + j] = y[j] }
+                Parallel.chunks((n + 7) / 8, costPerItem: 8) { blocks in
+                    let end = Swift.min(n, blocks.upperBound * 8)
+                    var i = blocks.lowerBound * 8
+                    while i + 8 <= end {
+                        let v = UnsafeRawPointer(src + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(dst + i).storeBytes(of: f(v), as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    if i < end {
+                        var v = SIMD8<Float>(repeating: 0)
+                        for j in 0..<(end - i) { v[j] = src[i + j] }
+                        let y = f(v)
+                        for j in 0..<(end - i) { dst[i + j] = y[j] }
+                    }
                 }
             }
             initialized = n
@@ -81,19 +84,22 @@ extension Kernels {
         return [Float](unsafeUninitializedCapacity: n) { out, initialized in
             a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeBufferPointer { pc in
                 guard let s0 = pa.baseAddress, let s1 = pb.baseAddress, let s2 = pc.baseAddress, let dst = out.baseAddress else { return }
-                var i = 0
-                while i + 8 <= n {
-                    let x = UnsafeRawPointer(s0 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let y = UnsafeRawPointer(s1 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    let z = UnsafeRawPointer(s2 + i).loadUnaligned(as: SIMD8<Float>.self)
-                    UnsafeMutableRawPointer(dst + i).storeBytes(of: f(x, y, z), as: SIMD8<Float>.self)
-                    i += 8
-                }
-                if i < n {
-                    var x = SIMD8<Float>(repeating: 0), y = x, z = x
-                    for j in 0..<(n - i) { x[j] = s0[i + j]; y[j] = s1[i + j]; z[j] = s2[i + j] }
-                    let r = f(x, y, z)
-                    for j in 0..<(n - i) { dst[i + j] = r[j] }
+                Parallel.chunks((n + 7) / 8, costPerItem: 8) { blocks in
+                    let end = Swift.min(n, blocks.upperBound * 8)
+                    var i = blocks.lowerBound * 8
+                    while i + 8 <= end {
+                        let x = UnsafeRawPointer(s0 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let y = UnsafeRawPointer(s1 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        let z = UnsafeRawPointer(s2 + i).loadUnaligned(as: SIMD8<Float>.self)
+                        UnsafeMutableRawPointer(dst + i).storeBytes(of: f(x, y, z), as: SIMD8<Float>.self)
+                        i += 8
+                    }
+                    if i < end {
+                        var x = SIMD8<Float>(repeating: 0), y = x, z = x
+                        for j in 0..<(end - i) { x[j] = s0[i + j]; y[j] = s1[i + j]; z[j] = s2[i + j] }
+                        let r = f(x, y, z)
+                        for j in 0..<(end - i) { dst[i + j] = r[j] }
+                    }
                 }
             }}}
             initialized = n
