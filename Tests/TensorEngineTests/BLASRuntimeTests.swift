@@ -46,13 +46,19 @@ import Testing
             }
             let (_, normGrads) = try valueAndGrad(at: [x]) { p in try p[0].layerNorm().gelu(approximate: true).silu().sum() }
             return attentionGrads.map(\.scalars) + normGrads.map(\.scalars)
-                + [try Tensor.attention(query: q, key: k, value: v).scalars, x.tanh().scalars]
+                + [try Tensor.attention(query: q, key: k, value: v).scalars, x.tanh().scalars,
+                   try (x * x.slice(axis: 0, 0..<1)).scalars, try x.transposed().scalars,
+                   try x.multiplyAdd(x.slice(axis: 1, 0..<1), x.slice(axis: 0, 3..<4)).scalars]
         }
         try BLASRuntime.setThreads(1)
         let serial = try run()
         try BLASRuntime.setThreads(2)
         let parallel = try run()
         #expect(serial == parallel)
+        // The parallel strided kernels agree with plain loops.
+        let row = Array(x.scalars[0..<128])
+        #expect(parallel[6] == (0..<(512 * 128)).map { x.scalars[$0] * row[$0 % 128] })
+        #expect(parallel[7] == (0..<(512 * 128)).map { x.scalars[($0 % 512) * 128 + $0 / 512] })
         let naive = AttentionTests.naive(q, k, v, mask: nil)
         #expect(allClose(parallel[4], naive, rtol: 1e-4, atol: 1e-5))
     }

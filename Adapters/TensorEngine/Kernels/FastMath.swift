@@ -138,7 +138,8 @@ extension Kernels {
         var best = SIMD8<Float>(repeating: -.infinity)
         var j = 0
         while j + 8 <= count {
-            best = pointwiseMax(best, UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self))
+            let v = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
+            best.replace(with: v, where: v .> best)
             j += 8
         }
         var m = best.max()

@@ -61,7 +61,7 @@ enum Kernels {
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    StridedLoop.runs2(outShape, sa, sb) { o, ia, ib, n, da, db in
+                    StridedLoop.runs2(outShape, sa, sb, parallel: true) { o, ia, ib, n, da, db in
                         if da == 1 && db == 1 {
                             for i in 0..<n { out[o + i] = f(pa[ia + i], pb[ib + i]) }
                         } else if da == 1 && db == 0 {
@@ -91,7 +91,7 @@ enum Kernels {
         let count = Shape.count(outShape)
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
-                StridedLoop.runs1(outShape, strides) { o, ia, n, da in
+                StridedLoop.runs2(outShape, strides, strides, parallel: true) { o, ia, _, n, da, _ in
                     if da == 1 {
                         for i in 0..<n { out[o + i] = pa[ia + i] }
                     } else if da == 0 {

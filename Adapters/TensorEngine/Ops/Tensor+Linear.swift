@@ -60,7 +60,7 @@ extension Tensor {
         let a = scalars, b = scale.scalars, c = shift.scalars
         let out = [Float](unsafeUninitializedCapacity: count) { o, initialized in
             a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in c.withUnsafeBufferPointer { pc in
-                StridedLoop.runs2(outShape, sb, sc) { off, ib, ic, n, db, dc in
+                StridedLoop.runs2(outShape, sb, sc, parallel: true) { off, ib, ic, n, db, dc in
                     if db == 1 && dc == 1 {
                         for i in 0..<n { o[off + i] = pa[off + i] * pb[ib + i] + pc[ic + i] }
                     } else if db == 0 && dc == 0 {
