@@ -57,8 +57,11 @@ import Testing
         #expect(serial == parallel)
         // The parallel strided kernels agree with plain loops.
         let row = Array(x.scalars[0..<128])
-        #expect(parallel[6] == (0..<(512 * 128)).map { x.scalars[$0] * row[$0 % 128] })
-        #expect(parallel[7] == (0..<(512 * 128)).map { x.scalars[($0 % 512) * 128 + $0 / 512] })
+        let values = x.scalars
+        let product: [Float] = (0..<(512 * 128)).map { (i: Int) -> Float in values[i] * row[i % 128] }
+        let transposed: [Float] = (0..<(512 * 128)).map { (i: Int) -> Float in values[(i % 512) * 128 + i / 512] }
+        #expect(parallel[6] == product)
+        #expect(parallel[7] == transposed)
         let naive = AttentionTests.naive(q, k, v, mask: nil)
         #expect(allClose(parallel[4], naive, rtol: 1e-4, atol: 1e-5))
     }
