@@ -31,6 +31,20 @@ import Testing
         for (key, value) in model.parameters() { #expect(other.parameters()[key]?.scalars == value.scalars) }
     }
 
+    @Test func optimizerStateRoundTripsThroughSafetensors() throws {
+        var rng = SeededGenerator(seed: 3)
+        let model = try Linear(3, 2, rng: &rng)
+        let optimizer = AdamW(learningRate: 0.01)
+        try optimizer.update(model, gradients: ["weight": Tensor.ones([2, 3]), "bias": Tensor.ones([2])])
+        let bytes = try TensorSafetensors.encode(optimizer.stateTensors())
+        let restored = AdamW(learningRate: 0.01)
+        try restored.loadState(TensorSafetensors.decode(bytes, file: "state").tensors)
+        #expect(restored.step == 1)
+        let saved = optimizer.stateTensors(), loaded = restored.stateTensors()
+        #expect(saved.keys.sorted() == ["m.bias", "m.weight", "step", "v.bias", "v.weight"])
+        for key in saved.keys { #expect(saved[key]?.scalars == loaded[key]?.scalars) }
+    }
+
     @Test func badFilesGiveTypedErrors() throws {
         let bytes = try TensorSafetensors.encode(["w": Tensor([1, 2, 3, 4], shape: [2, 2])])
         #expect(throws: CheckpointError.self) { try TensorSafetensors.decode(Array(bytes.dropLast(3)), file: "cut") }
