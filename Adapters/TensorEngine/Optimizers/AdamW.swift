@@ -1,3 +1,5 @@
+import Foundation
+
 /// Adam with decoupled weight decay (Loshchilov & Hutter), as PyTorch's `AdamW`: for each parameter
 /// `p ← p·(1 − lr·wd)`, then `p ← p − lr · m̂ / (√v̂ + eps)`, in one fused pass over the values.
 public final class AdamW: Optimizer {
@@ -30,7 +32,7 @@ public final class AdamW: Optimizer {
     public func update(_ model: Module, gradients: [String: Tensor]) throws {
         let slots = try slotsToUpdate(model, gradients, op: "AdamW.update")
         step += 1
-        let c1 = 1 - Float(Double(beta1).power(step)), c2 = 1 - Float(Double(beta2).power(step))
+        let c1 = 1 - Float(Foundation.pow(Double(beta1), Double(step))), c2 = 1 - Float(Foundation.pow(Double(beta2), Double(step)))
         let (lr, b1, b2, eps, decay) = (learningRate, beta1, beta2, self.eps, 1 - learningRate * weightDecay)
         for (path, parameter, gradient) in slots {
             var mp = m[path] ?? [Float](repeating: 0, count: gradient.count)
@@ -102,14 +104,5 @@ public final class AdamW: Optimizer {
         step = Int(stepTensor.scalars[0])
         m = newM
         v = newV
-    }
-}
-
-extension Double {
-    /// `self` to a non-negative integer power.
-    func power(_ n: Int) -> Double {
-        var result = 1.0
-        for _ in 0..<n { result *= self }
-        return result
     }
 }
