@@ -48,7 +48,8 @@ import Testing
             return attentionGrads.map(\.scalars) + normGrads.map(\.scalars)
                 + [try Tensor.attention(query: q, key: k, value: v).scalars, x.tanh().scalars,
                    try (x * x.slice(axis: 0, 0..<1)).scalars, try x.transposed().scalars,
-                   try x.multiplyAdd(x.slice(axis: 1, 0..<1), x.slice(axis: 0, 3..<4)).scalars]
+                   try x.multiplyAdd(x.slice(axis: 1, 0..<1), x.slice(axis: 0, 3..<4)).scalars,
+                   try x.sum(axis: 0).scalars, try x.sum(axis: 1).scalars, try x.slice(axis: 1, 5..<100).scalars]
         }
         try BLASRuntime.setThreads(1)
         let serial = try run()
@@ -62,6 +63,8 @@ import Testing
         let transposed: [Float] = (0..<(512 * 128)).map { (i: Int) -> Float in values[(i % 512) * 128 + i / 512] }
         #expect(parallel[6] == product)
         #expect(parallel[7] == transposed)
+        let columnSums = (0..<128).map { j in (0..<512).reduce(Float(0)) { $0 + values[$1 * 128 + j] } }
+        #expect(parallel[9] == columnSums)
         let naive = AttentionTests.naive(q, k, v, mask: nil)
         #expect(allClose(parallel[4], naive, rtol: 1e-4, atol: 1e-5))
     }

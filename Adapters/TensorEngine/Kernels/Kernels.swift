@@ -111,17 +111,36 @@ enum Kernels {
         if fromShape == toShape { return g }
         var out = [Float](repeating: 0, count: Shape.count(toShape))
         let strides = Shape.broadcastStrides(toShape, to: fromShape)
+        let (dims, coalesced) = StridedLoop.coalesce(fromShape, [strides])
         out.withUnsafeMutableBufferPointer { po in
             g.withUnsafeBufferPointer { pg in
-                StridedLoop.runs1(fromShape, strides) { o, io, n, d in
-                    if d == 0 {
-                        var s: Float = 0
-                        for i in 0..<n { s += pg[o + i] }
-                        po[io] += s
-                    } else if d == 1 {
-                        for i in 0..<n { po[io + i] += pg[o + i] }
-                    } else {
-                        for i in 0..<n { po[io + i * d] += pg[o + i] }
+                if dims.count == 2, coalesced[0] == [0, 1] {
+                    // [rows, n] → [n] (bias-style): workers own disjoint column blocks.
+                    let (rows, n) = (dims[0], dims[1])
+                    Parallel.chunks(n, costPerItem: rows) { columns in
+                        for r in 0..<rows { for j in columns { po[j] += pg[r * n + j] } }
+                    }
+                } else if dims.count == 2, coalesced[0] == [1, 0] {
+                    // [rows, n] → [rows] (row sums): workers own disjoint rows.
+                    let n = dims[1]
+                    Parallel.chunks(dims[0], costPerItem: n) { rows in
+                        for r in rows {
+                            var s: Float = 0
+                            for j in 0..<n { s += pg[r * n + j] }
+                            po[r] = s
+                        }
+                    }
+                } else {
+                    StridedLoop.runs1(fromShape, strides) { o, io, n, d in
+                        if d == 0 {
+                            var s: Float = 0
+                            for i in 0..<n { s += pg[o + i] }
+                            po[io] += s
+                        } else if d == 1 {
+                            for i in 0..<n { po[io + i] += pg[o + i] }
+                        } else {
+                            for i in 0..<n { po[io + i * d] += pg[o + i] }
+                        }
                     }
                 }
             }
