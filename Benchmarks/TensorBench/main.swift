@@ -42,7 +42,7 @@ do {
         print("\(config) allocator-tuned=\(allocatorTuned)")
         for r in results {
             let extra = r.extra.sorted { $0.key < $1.key }.map { "\($0.key)=\(String(format: "%.2f", $0.value))" }.joined(separator: " ")
-            print("\(r.workload.padding(toLength: 16, withPad: " ", startingAt: 0)) \(r.phase.padding(toLength: 30, withPad: " ", startingAt: 0)) \(String(format: "%9.2f", r.milliseconds)) ms (best \(String(format: "%.2f", r.best)))  \(extra)")
+            print("\(r.workload.padding(toLength: 16, withPad: " ", startingAt: 0)) \(r.phase.padding(toLength: 30, withPad: " ", startingAt: 0)) \(String(format: "%9.2f", r.milliseconds)) ms (best \(String(format: "%.2f", r.best)), cpu \(String(format: "%.2f", r.cpu)))  \(extra)")
         }
     }
 } catch {

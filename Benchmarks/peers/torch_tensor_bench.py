@@ -26,15 +26,16 @@ import torch.nn.functional as F
 
 
 def median_ms(fn, repeats, warmup=2):
-    """(median, best) milliseconds of fn over `repeats` runs after `warmup` runs."""
+    """(median, best, best process-CPU) milliseconds of fn over `repeats` runs after `warmup` runs."""
     for _ in range(warmup):
         fn()
-    samples = []
+    samples, cpu = [], []
     for _ in range(repeats):
-        start = time.perf_counter()
+        start, start_cpu = time.perf_counter(), time.process_time()
         fn()
         samples.append((time.perf_counter() - start) * 1e3)
-    return statistics.median(samples), min(samples)
+        cpu.append((time.process_time() - start_cpu) * 1e3)
+    return statistics.median(samples), min(samples), min(cpu)
 
 
 # ---------------------------------------------------------------- flow-head-grpo
@@ -213,7 +214,7 @@ def main():
         results += dit_bench(args.repeats)
     rows = []
     for r in results:
-        row = {"workload": r[0], "phase": r[1], "ms": round(r[2][0], 3), "best_ms": round(r[2][1], 3)}
+        row = {"workload": r[0], "phase": r[1], "ms": round(r[2][0], 3), "best_ms": round(r[2][1], 3), "cpu_ms": round(r[2][2], 3)}
         if len(r) > 3:
             row.update({k: round(v, 3) for k, v in r[3].items()})
         rows.append(row)

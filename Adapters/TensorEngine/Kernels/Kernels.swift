@@ -7,7 +7,7 @@ enum Kernels {
     static func addInPlace(_ a: inout [Float], _ b: [Float]) {
         a.withUnsafeMutableBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                for i in 0..<pa.count { pa[i] += pb[i] }
+                Parallel.chunks(pa.count) { range in for i in range { pa[i] += pb[i] } }
             }
         }
     }
@@ -17,7 +17,7 @@ enum Kernels {
     static func map(_ a: [Float], _ f: (Float) -> Float) -> [Float] {
         [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
-                for i in 0..<pa.count { out[i] = f(pa[i]) }
+                Parallel.chunks(pa.count) { range in for i in range { out[i] = f(pa[i]) } }
             }
             initialized = a.count
         }
@@ -29,7 +29,7 @@ enum Kernels {
         [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    for i in 0..<pa.count { out[i] = f(pa[i], pb[i]) }
+                    Parallel.chunks(pa.count) { range in for i in range { out[i] = f(pa[i], pb[i]) } }
                 }
             }
             initialized = a.count
@@ -43,7 +43,7 @@ enum Kernels {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeBufferPointer { pc in
-                        for i in 0..<pa.count { out[i] = f(pa[i], pb[i], pc[i]) }
+                        Parallel.chunks(pa.count) { range in for i in range { out[i] = f(pa[i], pb[i], pc[i]) } }
                     }
                 }
             }
@@ -131,7 +131,9 @@ enum Kernels {
                         }
                     }
                 } else {
-                    StridedLoop.runs1(fromShape, strides) { o, io, n, d in
+                    // Parallel over the outermost axis only when its slices own distinct outputs.
+                    let outerDistinct = dims.count >= 2 && coalesced[0][0] != 0
+                    StridedLoop.runs2(dims, coalesced[0], coalesced[0], parallel: outerDistinct, byOuterAxis: true) { o, io, _, n, d, _ in
                         if d == 0 {
                             var s: Float = 0
                             for i in 0..<n { s += pg[o + i] }

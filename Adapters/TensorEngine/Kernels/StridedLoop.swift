@@ -24,7 +24,7 @@ enum StridedLoop {
     /// disjoint output (every run owns its slice of a contiguous output).
     @inline(__always)
     static func runs2(_ shape: [Int], _ sa: [Int], _ sb: [Int], parallel: Bool = false,
-                      _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
+                      byOuterAxis: Bool = false, _ body: (Int, Int, Int, Int, Int, Int) -> Void) {
         let (dims, strides) = coalesce(shape, [sa, sb])
         if Shape.count(shape) == 0 { return }
         guard let n = dims.last else { body(0, 0, 0, 1, 0, 0); return }
@@ -58,7 +58,18 @@ enum StridedLoop {
                 }
             }
         }
-        if parallel { Parallel.chunks(runs, costPerItem: n, work) } else { work(0..<runs) }
+        if parallel && byOuterAxis && outer >= 1 {
+            // Whole slices of the outermost axis per worker (for bodies that accumulate into outputs
+            // shared along inner axes but distinct along the outermost one).
+            let perSlice = runs / Swift.max(dims[0], 1)
+            Parallel.chunks(dims[0], costPerItem: perSlice * n) { slices in
+                work((slices.lowerBound * perSlice)..<(slices.upperBound * perSlice))
+            }
+        } else if parallel && !byOuterAxis {
+            Parallel.chunks(runs, costPerItem: n, work)
+        } else {
+            work(0..<runs)
+        }
     }
 
     /// Calls `body(outputOffset, aOffset, runLength, aStride)` for every inner run.

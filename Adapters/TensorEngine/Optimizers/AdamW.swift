@@ -59,8 +59,10 @@ public final class AdamW: Optimizer {
             guard let p0 = pp.baseAddress, let m0 = pm.baseAddress, let v0 = pv.baseAddress, let g0 = pg.baseAddress else { return }
             typealias V = SIMD8<Float>
             let (inv1, inv2) = (1 / correction1, 1 / correction2)
-            var i = 0
-            while i + 8 <= n {
+            Parallel.chunks((n + 7) / 8, costPerItem: 8) { blocks in
+            let end = Swift.min(n, blocks.upperBound * 8)
+            var i = blocks.lowerBound * 8
+            while i + 8 <= end {
                 let gi = UnsafeRawPointer(g0 + i).loadUnaligned(as: V.self)
                 var mi = UnsafeRawPointer(m0 + i).loadUnaligned(as: V.self)
                 var vi = UnsafeRawPointer(v0 + i).loadUnaligned(as: V.self)
@@ -74,11 +76,12 @@ public final class AdamW: Optimizer {
                 UnsafeMutableRawPointer(p0 + i).storeBytes(of: pi, as: V.self)
                 i += 8
             }
-            while i < n {
+            while i < end {
                 m0[i] = beta1 * m0[i] + (1 - beta1) * g0[i]
                 v0[i] = beta2 * v0[i] + (1 - beta2) * g0[i] * g0[i]
                 p0[i] = p0[i] * decay - lr * (m0[i] * inv1) / ((v0[i] * inv2).squareRoot() + eps)
                 i += 1
+            }
             }
         }}}}
     }
