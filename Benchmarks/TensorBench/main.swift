@@ -2,7 +2,8 @@ import Foundation
 import TensorEngine
 
 // TensorBench: the tensor engine's benchmarks (docs/performance.md, "Tensor engine").
-//   TensorBench [--json] [--threads N] [--repeats N] [--workload all|gemm|flow-head-grpo|dit-step]
+//   TensorBench [--json] [--threads N] [--repeats N] [--workload all|gemm|flow-head-grpo|dit-step|none]
+// (`none` prints only the BLAS configuration line: kernel, threads, allocator tuning.)
 // Kernel: re-executes itself with the fastest correct OpenBLAS kernel for the CPU unless
 // PROPHRL_BLAS_CORETYPE says otherwise (see BLASRuntime).
 
@@ -22,8 +23,8 @@ while let argument = arguments.next() {
         exit(2)
     }
 }
-guard threads >= 1, repeats >= 1, ["all", "gemm", "flow-head-grpo", "dit-step"].contains(workload) else {
-    FileHandle.standardError.write(Data("TensorBench: --threads and --repeats must be >= 1; --workload all|gemm|flow-head-grpo|dit-step\n".utf8))
+guard threads >= 1, repeats >= 1, ["all", "gemm", "flow-head-grpo", "dit-step", "none"].contains(workload) else {
+    FileHandle.standardError.write(Data("TensorBench: --threads and --repeats must be >= 1; --workload all|gemm|flow-head-grpo|dit-step|none\n".utf8))
     exit(2)
 }
 
