@@ -8,7 +8,7 @@ SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # Debian packages the build and the tests need (system libraries of the adapters, tools of interop tests).
 APT_PACKAGES := pkg-config libsqlite3-dev libpng-dev libopenblas-dev
 # Python peers for interop tests (installed with pip into the user's Python).
-PIP_PACKAGES := safetensors numpy
+PIP_PACKAGES := safetensors numpy ur-rtde==1.6.5
 
 .PHONY: deps build release demo test test-long check-architecture bench bench-tensor clean
 
@@ -30,12 +30,23 @@ check-architecture:
 	@scripts/check-architecture.sh
 
 # No --parallel: it drops XCTest's closing summary (docs/architecture.md, testing notes).
+# Tests that run against real sockets and a 500 Hz controller simulator need the cooperative thread pool to
+# themselves: they run after the rest, one at a time.
+REALTIME_TESTS := RobotRTDETests\.
+
 test: deps check-architecture
 	$(SWIFT) build --build-tests
-	$(SWIFT) test --skip-build
+	$(SWIFT) test --skip-build --skip '$(REALTIME_TESTS)'
+	$(SWIFT) test --skip-build --filter '$(REALTIME_TESTS)' --no-parallel
 
 test-long: deps
-	PROPHRL_LONG_TESTS=1 $(SWIFT) test
+	$(SWIFT) build --build-tests
+	PROPHRL_LONG_TESTS=1 $(SWIFT) test --skip-build --skip '$(REALTIME_TESTS)'
+	PROPHRL_LONG_TESTS=1 $(SWIFT) test --skip-build --filter '$(REALTIME_TESTS)' --no-parallel
+
+# Release benchmarks; results and method in docs/performance.md.
+bench: deps
+	$(SWIFT) run -c release CheckpointBench
 
 # Tensor engine vs PyTorch CPU (docs/performance.md, "Tensor engine"): both at 1 and 2 threads, side by side.
 # The peer needs `python3 -m pip install 'torch==2.13.0+cpu'`. BENCH_REPEATS sets the repetitions.

@@ -39,16 +39,22 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
+        .target(name: "URControllerSim", dependencies: ["ProphRLCore"], path: "Adapters/URControllerSim"),
+        .target(name: "RobotRTDE", dependencies: ["ProphRLCore"], path: "Adapters/RobotRTDE"),
 
         // MARK: - Benchmarks (executables, not timed tests)
         .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore", "COpenBLAS"],
                           path: "Benchmarks/TensorBench"),
 
+        // MARK: - Benchmarks (release executables)
+        .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
+                          path: "Benchmarks/CheckpointBench"),
+
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
             dependencies: [
-                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage",
+                "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -62,7 +68,9 @@ let package = Package(
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "CheckpointSQLiteTests",
-                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "prophrl"]),
+                    dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "TensorEngine", "prophrl"]),
+        .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRL", "ProphRLCore", "ProphRLTesting"],
+                    exclude: ["Peers"]),
     ],
     swiftLanguageModes: [.v6]
 )

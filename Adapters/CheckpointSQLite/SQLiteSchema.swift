@@ -87,6 +87,9 @@ enum SQLiteSchema {
         if applicationID == 0 && version == 0 && objectCount == 0 {
             guard writable else { throw CheckpointError.notACheckpoint(file: db.path, detail: "empty database") }
             try db.execute("PRAGMA page_size = \(pageSize)")
+            // Incremental auto-vacuum keeps pointer-map pages, so deleting a checkpoint frees its
+            // overflow chains without reading every page of them; freed pages are reused by the next save.
+            try db.execute("PRAGMA auto_vacuum = INCREMENTAL")
             try db.execute("PRAGMA journal_mode = WAL")
         } else if applicationID != SQLiteSchema.applicationID {
             throw CheckpointError.notACheckpoint(

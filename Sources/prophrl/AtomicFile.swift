@@ -34,11 +34,6 @@ enum AtomicFile {
     }
 }
 
-/// A command-line failure with a one-line message (printed by ArgumentParser as "Error: ...").
-struct CLIError: Error, CustomStringConvertible {
-    let description: String
-    init(_ description: String) { self.description = description }
-}
 
 /// The current time as seconds since the epoch and as ISO 8601 UTC.
 enum Clock {

@@ -8,6 +8,6 @@ struct ProphRLCommand: ParsableCommand {
         commandName: "prophrl",
         abstract: "Reinforce robot action policies inside a learned video world model (FA-GRPO + FlowScale).",
         version: ProphRLInfo.version,
-        subcommands: [SelfCheckCommand.self, ScheduleCommand.self, RunsCommand.self]
+        subcommands: [SelfCheckCommand.self, ScheduleCommand.self, RunsCommand.self, RobotGroupCommand.self]
     )
 }

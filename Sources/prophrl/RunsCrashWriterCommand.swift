@@ -36,7 +36,9 @@ struct RunsCrashWriterCommand: ParsableCommand {
         var step = (try store.list().last?.step ?? 0) + 1
         var done = 0
         while saves == 0 || done < saves {
-            try store.save(try CrashTestCheckpoint.make(step: step, megabytes: megabytes), retention: retention)
+            let checkpoint = try CrashTestCheckpoint.make(step: step, megabytes: megabytes)
+            FileHandle.standardOutput.write(Data("saving \(step)\n".utf8))
+            try store.save(checkpoint, retention: retention)
             try store.logMetrics(step: step, ["loss": CrashTestCheckpoint.loss(step: step)])
             // Unbuffered, so the parent reads every committed step before it kills us.
             FileHandle.standardOutput.write(Data("saved \(step)\n".utf8))

@@ -112,3 +112,15 @@ struct FakeContractTests {
                                                  instruction: "x")
     }
 }
+
+@Suite("Trainable fake policy")
+struct TrainableFakeTests {
+    @Test("TrainableLinearPolicy meets the TrainablePolicy contract")
+    func contract() async throws {
+        let policy = try TrainableLinearPolicy(theta: (0..<14).map { Double($0) / 20 }, layout: ChunkLayout(steps: 2, maxEffectors: 1),
+                                               grid: try .uniform(steps: 4), learningRate: 0.1)
+        let observation = Observation(image: try RGBImage(width: 4, height: 4), instruction: "x",
+                                      state: try RobotState(effectors: [EndEffectorState(pose: .identity, gripper: 1)]))
+        try await PortContracts.checkTrainablePolicy(policy, observation: observation)
+    }
+}

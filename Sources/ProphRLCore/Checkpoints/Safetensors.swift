@@ -13,6 +13,12 @@ public enum Safetensors {
         public let tensors: [NamedTensor]
         /// The `__metadata__` string map (empty when absent).
         public let metadata: [String: String]
+
+        /// Creates contents (tensors are sorted by name).
+        public init(tensors: [NamedTensor], metadata: [String: String]) {
+            self.tensors = tensors.sorted { $0.name < $1.name }
+            self.metadata = metadata
+        }
     }
 
     /// The largest header accepted on decode (the reference implementation's limit).

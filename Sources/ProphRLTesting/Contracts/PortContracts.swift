@@ -77,6 +77,30 @@ public enum PortContracts {
         }
     }
 
+    /// A trainable policy recomputes, at the stored states, the transition means its trace recorded (so every
+    /// ratio is 1 before an update), and accepts a zero gradient.
+    public static func checkTrainablePolicy(_ policy: some TrainablePolicy, observation: Observation) async throws {
+        let port = "TrainablePolicy"
+        try await checkPolicy(policy, observation: observation)
+        let sample = try await policy.act(on: observation, sampling: .stochastic(eta: 0.5, seed: 3))
+        guard let trace = sample.trace else {
+            throw ContractViolation(port: port, rule: "stochastic samples carry their trace", detail: "nil trace")
+        }
+        let records = [PolicyStepRecord(observation: observation, trace: trace)]
+        let means = try await policy.transitionMeans(for: records)
+        try require(means.count == 1 && means[0].count == trace.steps, port, "one K × (CH·D) block per record")
+        for k in 0..<trace.steps {
+            for (i, mean) in means[0][k].enumerated() {
+                let stored = Double(trace.means[k][i])
+                try require(abs(mean - stored) <= 1e-5 * max(1, abs(stored)), port,
+                            "recomputed means equal the stored ones before an update", "step \(k) element \(i): \(mean) vs \(stored)")
+            }
+        }
+        let zero = means.map { $0.map { $0.map { _ in 0.0 } } }
+        let report = try await policy.applyMeansGradient(zero, for: records)
+        try require(report.gradientNorm == 0, port, "a zero gradient has norm 0", "\(report.gradientNorm)")
+    }
+
     /// Saved episodes load back equal, list by task, and missing ids throw ``EpisodeStoreError/notFound(id:)``.
     public static func checkEpisodeStore(_ store: some EpisodeStore, sample: Episode) async throws {
         let port = "EpisodeStore"

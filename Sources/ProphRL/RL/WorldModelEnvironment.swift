@@ -1,0 +1,99 @@
+import ProphRLCore
+
+/// The world model as an ``Environment``: the paper's training paradigm, RL inside Prophet.
+///
+/// A reset picks a recorded start (frame, instruction, robot state) by seed. Each step hands the current
+/// frame history and the policy's chunk to the world model. The clip's last frame becomes the next
+/// observation, and the robot state advances by integrating the policy's own actions (the real-robot
+/// protocol). Episodes end after `maxChunks` chunks, or earlier when the optional `successJudge` declares
+/// success on the frames so far. Success is judged at chunk ends, so the terminating chunk counts whole.
+///
+/// ```swift
+/// let env = WorldModelEnvironment(model: prophet, starts: starts, semantics: .absoluteDifference, maxChunks: 3)
+/// let trainer = try GRPOTrainer(options: o, policy: p, reference: sft, environment: env,
+///                               reward: .model(judge, framesPerSecond: 10))
+/// ```
+public actor WorldModelEnvironment<Model: WorldModel>: Environment {
+    /// A recorded initial condition.
+    public struct Start: Sendable, Equatable {
+        /// The task name.
+        public var task: String
+        /// The first observation: frame, instruction, state.
+        public var observation: Observation
+
+        /// Creates a start.
+        public init(task: String, observation: Observation) {
+            self.task = task
+            self.observation = observation
+        }
+    }
+
+    /// The static description.
+    public nonisolated let description: EnvironmentDescription
+    private let model: Model
+    private let starts: [Start]
+    private let integrator: ActionIntegrator
+    private let maxChunks: Int
+    private let successJudge: (any RewardModel)?
+
+    private var history: [RGBImage] = []
+    private var observation: Observation?
+    private var chunksDone = 0
+    private var modelSeeds = SeededGenerator(seed: 0)
+
+    /// Creates the environment over `starts` (at least one per task it should offer).
+    /// - Throws: ``ValidationError`` if there are no starts or `maxChunks < 1`.
+    public init(model: Model, starts: [Start], semantics: ActionSemantics, maxChunks: Int,
+                successJudge: (any RewardModel)? = nil) throws {
+        guard !starts.isEmpty else { throw ValidationError.empty(argument: "starts") }
+        try Validate.atLeastOne(maxChunks, "maxChunks")
+        self.model = model
+        self.starts = starts
+        integrator = ActionIntegrator(semantics: semantics)
+        self.maxChunks = maxChunks
+        self.successJudge = successJudge
+        var tasks: [String] = []
+        for start in starts where !tasks.contains(start.task) { tasks.append(start.task) }
+        description = EnvironmentDescription(name: "world-model", tasks: tasks, actionSemantics: semantics,
+                                             controlRate: model.frameFormat.framesPerSecond, frameFormat: model.frameFormat)
+    }
+
+    /// Picks the start of `task` selected by `seed`; the world model's sampling seeds derive from it too.
+    public func reset(task: String, seed: UInt64) async throws -> Observation {
+        let candidates = starts.filter { $0.task == task }
+        guard !candidates.isEmpty else {
+            throw ValidationError.invalid(argument: "task", reason: "no recorded start for '\(task)'; known: \(description.tasks)")
+        }
+        var rng = SeededGenerator(seed: seed)
+        let start = candidates[Int(rng.next() % UInt64(candidates.count))]
+        modelSeeds = rng.fork(1)
+        history = [start.observation.image]
+        observation = start.observation
+        chunksDone = 0
+        return start.observation
+    }
+
+    /// Generates the clip of `chunk` and advances the integrated state.
+    public func step(_ chunk: ActionChunk) async throws -> EnvironmentStep {
+        guard let current = observation, chunksDone < maxChunks else {
+            throw ValidationError.invalid(argument: "step", reason: "no episode running; call reset")
+        }
+        let clip = try await model.predict(context: WorldModelContext(frames: history), actions: chunk, seed: modelSeeds.next())
+        history += clip.frames
+        let states = try integrator.integrate(chunk, from: current.state)
+        chunksDone += 1
+        var success = false
+        if let successJudge {
+            let so = try VideoClip(frames: history, framesPerSecond: model.frameFormat.framesPerSecond)
+            success = try await successJudge.score(rollout: so, instruction: current.instruction).success
+        }
+        let next = Observation(image: clip.last, instruction: current.instruction, state: states.last ?? current.state)
+        let finished = success || chunksDone >= maxChunks
+        observation = finished ? nil : next
+        let done = clip.frames.indices.map { finished && $0 == clip.frames.count - 1 }
+        return EnvironmentStep(observation: next, frames: clip.frames, done: done, success: success)
+    }
+
+    /// Ends the episode.
+    public func close() async throws { observation = nil }
+}
