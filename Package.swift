@@ -50,20 +50,31 @@ let package = Package(
         .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
         .target(name: "URControllerSim", dependencies: ["ProphRLCore"], path: "Adapters/URControllerSim"),
         .target(name: "RobotRTDE", dependencies: ["ProphRLCore"], path: "Adapters/RobotRTDE"),
+        .systemLibrary(name: "CBullet", path: "Adapters/CBullet", pkgConfig: "bullet-float64",
+                       providers: [.apt(["libbullet-dev"])]),
+        .target(name: "BulletBridge", dependencies: ["CBullet"], path: "Adapters/BulletBridge",
+                cxxSettings: [.define("BT_USE_DOUBLE_PRECISION")], linkerSettings: [.linkedLibrary("m")]),
+        .target(name: "SoftRaster", dependencies: ["ProphRLCore"], path: "Adapters/SoftRaster"),
+        .systemLibrary(name: "CHDF5", path: "Adapters/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
+        .target(name: "HDF5Episodes", dependencies: ["ProphRLCore", "CHDF5"], path: "Adapters/HDF5Episodes"),
+        .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
 
         // MARK: - Benchmarks (executables, not timed tests)
-        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
+        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore", "COpenBLAS"],
                           path: "Benchmarks/TensorBench"),
 
         // MARK: - Benchmarks (release executables)
         .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
                           path: "Benchmarks/CheckpointBench"),
+        .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
+                          path: "Benchmarks/SimBench"),
 
         // MARK: - Composition root
         .executableTarget(
             name: "prophrl",
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
+                "BulletSimulator", "SoftRaster", "HDF5Episodes", "TensorEngine",
                 "VideoFFmpeg", "FarnebackFlow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -80,6 +91,9 @@ let package = Package(
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
+        .testTarget(name: "BulletSimulatorTests",
+                    dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FlowCLITests", dependencies: ["prophrl", "VideoFFmpeg", "PNGImage", "ProphRLCore"]),
         .testTarget(name: "VideoFFmpegTests", dependencies: ["VideoFFmpeg", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FarnebackFlowTests", dependencies: ["FarnebackFlow", "ProphRLCore", "ProphRLTesting"]),
@@ -88,5 +102,6 @@ let package = Package(
         .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRL", "ProphRLCore", "ProphRLTesting"],
                     exclude: ["Peers"]),
     ],
-    swiftLanguageModes: [.v6]
+    swiftLanguageModes: [.v6],
+    cxxLanguageStandard: .cxx17
 )

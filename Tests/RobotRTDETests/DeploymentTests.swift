@@ -23,12 +23,12 @@ struct DeploymentTests {
         let camera = try ScriptedCamera(frames: [try RGBImage(width: 8, height: 6)])
         let env = RobotEnvironment(link: link, camera: camera, configuration: .init(tasks: ["place-bowl": "place the bowl"]))
         let start = try await env.reset(task: "place-bowl", seed: 0)
-        let action = try EndEffectorAction(x: 0.005, y: -0.004, z: 0.003, roll: 0, pitch: 0, yaw: 0.01, gripper: 1)
+        let action = try EndEffectorAction(x: 0.002, y: -0.0015, z: 0.001, roll: 0, pitch: 0, yaw: 0.005, gripper: 1)
         let chunk = try ActionChunk(actions: Array(repeating: [action], count: 5), maxEffectors: 1)
         let step = try await env.step(chunk)
         #expect(step.done.count == 5)
         let target = step.observation.state.effectors[0].pose
-        #expect(abs(target.position.x - start.state.effectors[0].pose.position.x - 0.025) < 1e-9)
+        #expect(abs(target.position.x - start.state.effectors[0].pose.position.x - 0.01) < 1e-9)
         // Let the servo settle, then compare the measured TCP with the last integrated target.
         try await Task.sleep(for: .milliseconds(300))
         let record = await env.trajectory()

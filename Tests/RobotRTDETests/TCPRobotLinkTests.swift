@@ -169,7 +169,9 @@ struct TCPRobotLinkTests {
         defer { link.disconnect() }
         sim.injectRTDEBytes([0x00, 0x02, 0x55])
         #expect(SimHarness.eventually { !link.isConnected })
-        #expect(throws: RTDEError.invalidPackageSize(declared: 2, actual: 3)) { try link.latestState() }
+        // `actual` counts whatever bytes were buffered with the bad header, which depends on timing.
+        let error = #expect(throws: RTDEError.self) { try link.latestState() }
+        if case .invalidPackageSize(let declared, _)? = error { #expect(declared == 2) } else { Issue.record("unexpected \(String(describing: error))") }
         #expect(SimHarness.eventually { sim.snapshot().runtimeState == .stopped })
     }
 }
