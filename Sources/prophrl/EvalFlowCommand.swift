@@ -54,6 +54,11 @@ struct EvalFlowCommand: ParsableCommand {
         let generatedDecoder = try FFmpegVideoDecoder(path: generated, outputSize: explicit)
         let target = (generatedDecoder.width, generatedDecoder.height)
         let referenceDecoder = try FFmpegVideoDecoder(path: reference, outputSize: target)
+        let (rateR, rateG) = (referenceDecoder.framesPerSecond, generatedDecoder.framesPerSecond)
+        if rateR > 0, rateG > 0, abs(rateR - rateG) > 0.01 * max(rateR, rateG) {
+            print(String(format: "warning: frame rates differ (reference %.3f fps, generated %.3f fps); frames are paired "
+                         + "by index, so motion per pair is not comparable", rateR, rateG))
+        }
         let estimator = FarnebackOpticalFlow(parameters: try farneback.parameters())
         let evaluation = try FlowEvaluation(estimator: estimator, estimatorName: estimator.description,
                                             cosineThreshold: cosineThreshold, threads: max(1, threads))
