@@ -44,9 +44,14 @@ test-long: deps
 	PROPHRL_LONG_TESTS=1 $(SWIFT) test --skip-build --skip '$(REALTIME_TESTS)'
 	PROPHRL_LONG_TESTS=1 $(SWIFT) test --skip-build --filter '$(REALTIME_TESTS)' --no-parallel
 
-# Release benchmarks; results and method in docs/performance.md.
-bench: deps
+# Release benchmarks; results and method in docs/performance.md. `make bench` runs all of them.
+bench: bench-checkpoints bench-sim bench-flow bench-tensor
+
+bench-checkpoints: deps
 	$(SWIFT) run -c release CheckpointBench
+
+bench-sim: deps
+	$(SWIFT) run -c release SimBench
 
 # Tensor engine vs PyTorch CPU (docs/performance.md, "Tensor engine"): both at 1 and 2 threads, side by side.
 # The peer needs `python3 -m pip install 'torch==2.13.0+cpu'`. BENCH_REPEATS sets the repetitions.
