@@ -49,6 +49,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Adapters/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .target(name: "HDF5Episodes", dependencies: ["ProphRLCore", "CHDF5"], path: "Adapters/HDF5Episodes"),
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
+        .target(name: "FlowPolicy", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/FlowPolicy"),
 
         // MARK: - Benchmarks (executables, not timed tests)
         .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
@@ -65,7 +66,7 @@ let package = Package(
             name: "prophrl",
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
-                "BulletSimulator", "SoftRaster", "HDF5Episodes",
+                "BulletSimulator", "SoftRaster", "HDF5Episodes", "FlowPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -80,6 +81,8 @@ let package = Package(
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "FlowPolicyTests",
+                    dependencies: ["FlowPolicy", "TensorEngine", "ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "TensorEngine", "prophrl"]),
