@@ -80,7 +80,7 @@ struct PolicySFTCommand: ParsableCommand {
         print("sft: \(summaries.count) demos, \(examples.count) examples, \(await policy.parameterCount) parameters, "
               + "\(options.steps) steps of \(min(options.batchSize, examples.count))")
         var bar = ProgressBar(total: options.steps, label: "sft", style: isatty(1) != 0 ? .bar : .lines,
-                              write: { FileHandle.standardOutput.write($0.data(using: .utf8) ?? Data()) })
+                              write: { print($0, terminator: ""); fflush(nil) })
         bar.advance(by: start)
         var recent: [Double] = []
         let retention = try RetentionPolicy(keepLast: 2)

@@ -56,7 +56,7 @@ struct SimEvalCommand: ParsableCommand {
         for r in 0..<runs {
             let seeds = (0..<episodes).map { seedBase &+ UInt64(r * episodes + $0) }
             var bar = ProgressBar(total: episodes, label: "eval run \(r + 1)", style: .lines,
-                                  write: { FileHandle.standardOutput.write($0.data(using: .utf8) ?? Data()) })
+                                  write: { print($0, terminator: ""); fflush(nil) })
             var successes = 0
             var episodesOut: [PolicyEvaluator<FlowPolicy, ScaledActionEnvironment<BulletEnvironment>>.Episode] = []
             for (i, seed) in seeds.enumerated() {
