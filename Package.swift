@@ -58,6 +58,9 @@ let package = Package(
         // MARK: - Benchmarks (release executables)
         .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
                           path: "Benchmarks/CheckpointBench"),
+        .executableTarget(name: "PolicyBench",
+                          dependencies: ["FlowPolicy", "BulletSimulator", "SoftRaster", "CheckpointSQLite", "ProphRL", "ProphRLCore"],
+                          path: "Benchmarks/PolicyBench"),
         .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
                           path: "Benchmarks/SimBench"),
 

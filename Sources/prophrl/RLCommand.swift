@@ -109,6 +109,7 @@ struct RLTrainCommand: ParsableCommand {
             print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
                          iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
                          report.gradientNorm, seconds))
+            fflush(nil)
             if (iteration + 1) % file.checkpointEvery == 0 || iteration + 1 == file.iterations {
                 try store.save(try await policy.checkpoint(step: iteration + 1, wallTime: Date().timeIntervalSince1970,
                                                            metrics: ["reward_mean": report.meanReward]), retention: retention)
