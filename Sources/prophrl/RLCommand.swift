@@ -43,7 +43,6 @@ struct RLTrainCommand: ParsableCommand {
         var file = try config.map { try RLConfigFile.parse(json: try readText($0, option: "--config"), task: task) }
             ?? RLConfigFile()
         file.options.task = task
-        let explicitOuter = config.map { (try? readText($0, option: "--config"))?.contains("\"outerSteps\"") ?? false } ?? false
         if let objective {
             guard let o = RLOptions.Objective(rawValue: objective) else {
                 throw CLIError("--objective: expected flowScale, faGRPO or flowGRPO, got \(objective)")
@@ -55,7 +54,7 @@ struct RLTrainCommand: ParsableCommand {
         let prefix = plot ?? (out.hasSuffix(".sqlite") ? String(out.dropLast(7)) : out)
         let (policyPath, out, resolution, configured) = (policy, out, resolution, file)
         try runBlocking {
-            try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: explicitOuter,
+            try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: configured.outerStepsGiven,
                                  out: out, plotPrefix: prefix, resolution: resolution)
         }
     }

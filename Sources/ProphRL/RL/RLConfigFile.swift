@@ -17,6 +17,8 @@ public struct RLConfigFile: Sendable, Equatable {
     public var learningRate: Double?
     /// Iterations between checkpoints (and at the end).
     public var checkpointEvery = 5
+    /// Whether the file set `outerSteps` (otherwise the command derives it from the task's step limit).
+    public var outerStepsGiven = false
 
     /// The defaults.
     public init() {}
@@ -49,7 +51,9 @@ public struct RLConfigFile: Sendable, Equatable {
                 file.options.seed = UInt64(v)
             case "groupSize": file.options.groupSize = try int()
             case "groupsPerIteration": file.options.groupsPerIteration = try int()
-            case "outerSteps": file.options.outerSteps = try int()
+            case "outerSteps":
+                file.options.outerSteps = try int()
+                file.outerStepsGiven = true
             case "eta": file.options.eta = try double()
             case "objective":
                 guard let name = value.stringValue, let objective = RLOptions.Objective(rawValue: name) else {
