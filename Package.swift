@@ -58,6 +58,7 @@ let package = Package(
         .systemLibrary(name: "CHDF5", path: "Adapters/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .target(name: "HDF5Episodes", dependencies: ["ProphRLCore", "CHDF5"], path: "Adapters/HDF5Episodes"),
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
+        .target(name: "FlowPolicy", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/FlowPolicy"),
 
         // MARK: - Benchmarks (executables, not timed tests)
         .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore", "COpenBLAS"],
@@ -66,6 +67,9 @@ let package = Package(
         // MARK: - Benchmarks (release executables)
         .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
                           path: "Benchmarks/CheckpointBench"),
+        .executableTarget(name: "PolicyBench",
+                          dependencies: ["FlowPolicy", "BulletSimulator", "SoftRaster", "CheckpointSQLite", "ProphRL", "ProphRLCore"],
+                          path: "Benchmarks/PolicyBench"),
         .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
                           path: "Benchmarks/SimBench"),
 
@@ -75,7 +79,7 @@ let package = Package(
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
                 "BulletSimulator", "SoftRaster", "HDF5Episodes", "TensorEngine",
-                "VideoFFmpeg", "FarnebackFlow",
+                "VideoFFmpeg", "FarnebackFlow", "FlowPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -93,6 +97,8 @@ let package = Package(
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "FlowPolicyTests",
+                    dependencies: ["FlowPolicy", "TensorEngine", "ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FlowCLITests", dependencies: ["prophrl", "VideoFFmpeg", "PNGImage", "ProphRLCore"]),
         .testTarget(name: "VideoFFmpegTests", dependencies: ["VideoFFmpeg", "ProphRLCore", "ProphRLTesting"]),
