@@ -44,7 +44,7 @@ struct CameraGrabCommand: ParsableCommand {
         defer { camera.close() }
         let count = frames
         let started = Date()
-        let grabbed = try blockingCapture {
+        let grabbed = try waitForAsync {
             var images: [RGBImage] = []
             for _ in 0..<count { images.append(try await camera.capture()) }
             return images
@@ -59,22 +59,4 @@ struct CameraGrabCommand: ParsableCommand {
         print("grabbed \(grabbed.count) frame(s) of \(camera.frameFormat.width)x\(camera.frameFormat.height) from \(source) "
               + "in \(String(format: "%.2f", seconds)) s; wrote \(out)" + (outVideo.map { " and \($0)" } ?? ""))
     }
-}
-
-/// Runs the async capture loop from the synchronous command (the root command is synchronous).
-private func blockingCapture<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = CaptureResultBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        semaphore.signal()
-    }
-    semaphore.wait()
-    guard let result = box.result else { throw CLIError("internal: the capture finished without a result") }
-    return try result.get()
-}
-
-/// Carries a result across the semaphore; written before `signal`, read after `wait`.
-private final class CaptureResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
 }
