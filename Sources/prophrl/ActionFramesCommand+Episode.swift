@@ -13,8 +13,8 @@ extension ActionFramesCommand {
         return lower.hasSuffix(".hdf5") || lower.hasSuffix(".h5")
     }
 
-    /// The simulator's camera as the renderer's pinhole camera. `prophrl sim collect` records through
-    /// `SimulationRun.defaultCamera` at the video's size; the store does not hand back the recorded `camera_K`/`camera_E`.
+    /// The simulator's camera as the renderer's pinhole camera (`SimulationRun.defaultCamera` at the video's size,
+    /// what `prophrl sim collect` records with): the fallback for files without `camera_K`/`camera_E`.
     static func simulatorCamera(width: Int, height: Int) throws -> PinholeCamera {
         guard width == height else {
             throw CLIError("the simulator records square videos; this episode's video is \(width)x\(height)")
@@ -29,13 +29,17 @@ extension ActionFramesCommand {
         if overlayRecorded && overlay != nil { throw CLIError("--overlay-recorded and --overlay exclude each other") }
         let store = HDF5EpisodeStore(path: poses)
         let path = poses, choice = episode
-        let recorded = try waitForAsync { () async throws -> Episode in
+        let (recorded, fileCamera) = try waitForAsync { () async throws -> (Episode, PinholeCamera?) in
             let ids = try await store.list(task: nil).map(\.id)
-            if ids.contains(choice) { return try await store.load(id: choice) }
-            guard let index = Int(choice), ids.indices.contains(index) else {
-                throw CLIError("--episode: expected an id or an index in 0..<\(ids.count) of \(path), got '\(choice)'")
+            var id = choice
+            if !ids.contains(choice) {
+                guard let index = Int(choice), ids.indices.contains(index) else {
+                    throw CLIError("--episode: expected an id or an index in 0..<\(ids.count) of \(path), got '\(choice)'")
+                }
+                id = ids[index]
             }
-            return try await store.load(id: ids[index])
+            let episode = try await store.load(id: id)
+            return (episode, try await store.recordedCamera(id: id, width: episode.video.width, height: episode.video.height))
         }
         let video = recorded.video
         let markers = try EpisodeActionFrames.markers(for: recorded, semantics: .absoluteDifference)
@@ -43,7 +47,8 @@ extension ActionFramesCommand {
         if let overlay {
             background = try FFmpegVideoDecoder(path: overlay, outputSize: (video.width, video.height))
         }
-        let renderer = try ActionFrameRenderer(camera: Self.simulatorCamera(width: video.width, height: video.height),
+        let camera = try fileCamera ?? Self.simulatorCamera(width: video.width, height: video.height)
+        let renderer = try ActionFrameRenderer(camera: camera,
                                                width: video.width, height: video.height)
         let encoder = try FFmpegVideoEncoder(path: out, width: video.width, height: video.height,
                                              framesPerSecond: video.framesPerSecond, codec: lossless ? .losslessRGB : nil)
@@ -59,6 +64,7 @@ extension ActionFramesCommand {
         }
         try encoder.finish()
         print("wrote \(out): \(markers.count) action frames of episode \(recorded.id) at \(video.width)x\(video.height), "
-              + "\(video.framesPerSecond) fps" + (overlayRecorded ? " over the recorded video" : overlay.map { " over \($0)" } ?? ""))
+              + "\(video.framesPerSecond) fps, \(fileCamera == nil ? "simulator default camera" : "recorded camera")"
+              + (overlayRecorded ? " over the recorded video" : overlay.map { " over \($0)" } ?? ""))
     }
 }

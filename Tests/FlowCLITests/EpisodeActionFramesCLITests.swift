@@ -46,6 +46,7 @@ import VideoFFmpeg
         try #require(collect.status == 0, "\(collect.output)")
         let render = try FlowCLITests.run(["action-frames", dataset, "--episode", "0", "--out", frames])
         try #require(render.status == 0, "\(render.output)")
+        #expect(render.output.contains("recorded camera"), "the file's camera_K/camera_E are used: \(render.output)")
         let plain = try FFmpegVideoReader().readSync(path: frames)
         #expect(plain.width == 32 && plain.frames.count > 1)
         guard let r = try Self.recordedReference(dataset) else {
