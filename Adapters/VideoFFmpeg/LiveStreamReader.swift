@@ -60,6 +60,11 @@ final class LiveStreamReader: @unchecked Sendable {
                 return Unmanaged<StreamDeadline>.fromOpaque(opaque).takeUnretainedValue().shouldInterrupt ? 1 : 0
             },
             opaque: Unmanaged.passUnretained(deadline).toOpaque())
+        if inputFormat != nil {
+            // V4L2 dequeues frames with a blocking ioctl that never polls the interrupt callback: open the device
+            // non-blocking and let the reader retry EAGAIN against the deadline instead.
+            ic.pointee.flags |= AVFMT_FLAG_NONBLOCK
+        }
         var options: OpaquePointer?
         // No "fflags nobuffer": it would drop the packets read while probing; the reader drains them at once anyway.
         av_dict_set(&options, "protocol_whitelist", "tcp,udp,rtp,rtsp,rtmp,http,https,tls,crypto,httpproxy,srt,file", 0)
@@ -134,8 +139,14 @@ final class LiveStreamReader: @unchecked Sendable {
         guard let frame else { finish(.unavailable(source: source, reason: "out of memory")); return }
         while !deadline.isStopped {
             deadline.arm(seconds: timeout)
-            let read = av_read_frame(format, packet)
+            var read = av_read_frame(format, packet)
+            // A non-blocking device with no frame ready yet: retry until the deadline.
+            while read == prophrl_averror_eagain() && !deadline.shouldInterrupt {
+                usleep(1_000)
+                read = av_read_frame(format, packet)
+            }
             if deadline.isStopped { finish(nil); return }
+            if read == prophrl_averror_eagain() { finish(.timedOut(source: source, step: "reading a frame", seconds: timeout)); return }
             if read == prophrl_averror_eof() {
                 _ = avcodec_send_packet(codec, nil)
                 drain(codec, frame, publish: publish)
