@@ -53,7 +53,7 @@ import VideoFFmpeg
             #expect(seconds == 1)
         }
         let waited = Self.seconds(since: start)
-        #expect(waited < 1.5, "waited \(waited) s")
+        #expect(waited < 3, "waited \(waited) s (limit 1 s; slack for a loaded machine)")
         camera.close()
     }
 
@@ -84,7 +84,7 @@ import VideoFFmpeg
             #expect(source.hasSuffix(":\(server.port)") && seconds == 0.5)
         }
         let waited = Self.seconds(since: start)
-        #expect(waited < 2.0, "gave up after \(waited) s")
+        #expect(waited < 3, "gave up after \(waited) s (limit 0.5 s; slack for a loaded machine)")
     }
 
     @Test func aRefusedPortGivesFFmpegsReason() throws {
