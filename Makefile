@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 SWIFT ?= $(shell command -v swift 2>/dev/null || echo /opt/swift/usr/bin/swift)
 # Debian packages the build and the tests need (system libraries of the adapters, tools of interop tests).
-APT_PACKAGES := pkg-config libsqlite3-dev libpng-dev libopenblas-dev libbullet-dev libhdf5-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev
+APT_PACKAGES := pkg-config libsqlite3-dev libpng-dev libopenblas-dev libbullet-dev libhdf5-dev libavcodec-dev libavformat-dev libavutil-dev libswscale-dev libavdevice-dev
 # Python peers for interop tests (installed with pip into the user's Python).
 PIP_PACKAGES := safetensors numpy ur-rtde==1.6.5 h5py opencv-python-headless
 

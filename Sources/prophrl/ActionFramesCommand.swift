@@ -5,6 +5,8 @@ import VideoFFmpeg
 
 /// `prophrl action-frames poses.json --out frames.mp4 [--overlay video.mp4]`: renders the world model's
 /// action frames (flow-eval.md §5) from a JSON pose list, or blends them over a video for people.
+/// `prophrl action-frames episode.hdf5 --episode i --out frames.mp4 [--overlay-recorded]` renders a recorded
+/// episode's (ActionFramesCommand+Episode.swift).
 struct ActionFramesCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "action-frames",
@@ -16,11 +18,19 @@ struct ActionFramesCommand: ParsableCommand {
           "frames": [[{"position": [0.1, -0.05, 0.8], "rpy": [0, 0, 0], "openness": 0.5}], ...]}
         A pose is "position" with "rpy" (radians), "rotationVector", or "matrix" (4x4 row-major, 16 numbers) alone.
         Each frame lists its markers (one per end effector). Width and height default to the overlay video's size.
-        (Reading episodes from the HDF5 dataset comes with the dataset reader.)
+        An .hdf5/.h5 file is read as a robomimic/LIBERO episode dataset (`prophrl sim collect`): --episode picks
+        the episode (index in id order, or id); its recorded action chunks are integrated from the recorded states
+        (.absoluteDifference, docs/simulator.md) and seen through the simulator's default camera at the video's size.
         """)
 
-    @Argument(help: "The JSON pose list.")
+    @Argument(help: "The JSON pose list, or an HDF5 episode dataset (.hdf5/.h5).")
     var poses: String
+
+    @Option(help: "HDF5 input: the episode, as an index in id order or an id.")
+    var episode: String = "0"
+
+    @Flag(help: "HDF5 input: blend the action frames over the episode's recorded video.")
+    var overlayRecorded = false
 
     @Option(help: "The video to write (mp4: H.264; mkv: FFV1; a %05d.png pattern: PNG images).")
     var out: String
@@ -32,6 +42,8 @@ struct ActionFramesCommand: ParsableCommand {
     var lossless = false
 
     func run() throws {
+        if Self.isEpisodeFile(poses) { return try runEpisode() }
+        if overlayRecorded { throw CLIError("--overlay-recorded: needs an HDF5 episode dataset, got '\(poses)'") }
         let data = try Data(contentsOf: URL(fileURLWithPath: poses))
         let spec: PoseList
         do { spec = try JSONDecoder().decode(PoseList.self, from: data) } catch {

@@ -15,3 +15,6 @@ static inline int prophrl_averror_invaliddata(void) { return AVERROR_INVALIDDATA
 static inline int64_t prophrl_av_nopts_value(void) { return AV_NOPTS_VALUE; }
 static inline int prophrl_averror_decoder_not_found(void) { return AVERROR_DECODER_NOT_FOUND; }
 static inline int prophrl_averror_encoder_not_found(void) { return AVERROR_ENCODER_NOT_FOUND; }
+static inline int prophrl_averror_exit(void) { return AVERROR_EXIT; }
+static inline int prophrl_averror_enoent(void) { return AVERROR(ENOENT); }
+static inline int prophrl_averror_etimedout(void) { return AVERROR(ETIMEDOUT); }
