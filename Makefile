@@ -10,7 +10,7 @@ APT_PACKAGES := pkg-config libsqlite3-dev libpng-dev libopenblas-dev libbullet-d
 # Python peers for interop tests (installed with pip into the user's Python).
 PIP_PACKAGES := safetensors numpy ur-rtde==1.6.5 h5py
 
-.PHONY: deps build release demo test test-long check-architecture bench clean
+.PHONY: deps build release demo test test-long check-architecture bench bench-tensor clean
 
 deps:
 	@scripts/install-deps.sh "$(APT_PACKAGES)" "$(PIP_PACKAGES)"
@@ -47,6 +47,18 @@ test-long: deps
 # Release benchmarks; results and method in docs/performance.md.
 bench: deps
 	$(SWIFT) run -c release CheckpointBench
+
+# Tensor engine vs PyTorch CPU (docs/performance.md, "Tensor engine"): both at 1 and 2 threads, side by side.
+# The peer needs `python3 -m pip install 'torch==2.13.0+cpu'`. BENCH_REPEATS sets the repetitions.
+BENCH_REPEATS ?= 9
+bench-tensor: deps
+	$(SWIFT) build -c release --product TensorBench
+	@mkdir -p .build/bench
+	@for t in 1 2; do \
+		.build/release/TensorBench --json --threads $$t --repeats $(BENCH_REPEATS) > .build/bench/swift-$$t.json && \
+		python3 Benchmarks/peers/torch_tensor_bench.py --json --threads $$t --repeats $(BENCH_REPEATS) > .build/bench/torch-$$t.json || exit 1; \
+	done
+	@python3 Benchmarks/peers/torch_compare.py .build/bench/swift-1.json .build/bench/torch-1.json .build/bench/swift-2.json .build/bench/torch-2.json
 
 clean:
 	rm -rf .build

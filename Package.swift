@@ -51,7 +51,7 @@ let package = Package(
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
 
         // MARK: - Benchmarks (executables, not timed tests)
-        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore"],
+        .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore", "COpenBLAS"],
                           path: "Benchmarks/TensorBench"),
 
         // MARK: - Benchmarks (release executables)

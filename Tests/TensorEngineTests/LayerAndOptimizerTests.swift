@@ -41,8 +41,8 @@ private final class Toy: Module {
         let (_, reference) = try valueAndGrad(at: [layer.weight.value, layer.bias!.value]) { p in
             try (x.matmul(p[0], transposeOther: true) + p[1]).tanh().sum()
         }
-        #expect(grads["weight"]?.scalars == reference[0].scalars)
-        #expect(grads["bias"]?.scalars == reference[1].scalars)
+        #expect(allClose(grads["weight"]?.scalars ?? [], reference[0].scalars, rtol: 1e-6, atol: 1e-6))
+        #expect(allClose(grads["bias"]?.scalars ?? [], reference[1].scalars, rtol: 1e-6, atol: 1e-6))
     }
 
     @Test func smallMLPFitsARegression() throws {

@@ -70,6 +70,17 @@ import Testing
         try checkGradients([a, bb]) { p in try p[0].matmul(p[1], transposeSelf: tA, transposeOther: tB) }
     }
 
+    @Test func fusedLinearAndMultiplyAdd() throws {
+        let x = try randn([2, 3, 4], seed: 18), w = try randn([5, 4], seed: 19), b = try randn([5], seed: 20)
+        try checkGradients([x, w, b]) { p in try p[0].linear(p[1], bias: p[2]) }
+        try checkGradients([x, w]) { p in try p[0].linear(p[1]) }
+        #expect(allClose(try x.linear(w, bias: b).scalars, try (x.matmul(w, transposeOther: true) + b).scalars))
+        let scale = try randn([2, 1, 4], seed: 21), shift = try randn([4], seed: 22)
+        try checkGradients([x, scale, shift]) { p in try p[0].multiplyAdd(p[1], p[2]) }
+        try checkGradients([x, x]) { p in try p[0].multiplyAdd(p[1], p[0]) }
+        #expect(throws: TensorError.self) { try scale.multiplyAdd(x, shift) }
+    }
+
     @Test func shapeOps() throws {
         let x = try randn([2, 3, 4], seed: 13)
         try checkGradients([x]) { p in try p[0].reshaped([4, -1]) }

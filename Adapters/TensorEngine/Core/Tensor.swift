@@ -95,7 +95,7 @@ public struct Tensor: Sendable, CustomStringConvertible {
         guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else {
             return Tensor(unchecked: scalars, shape: shape)
         }
-        let node = GradNode(op: op, count: scalars.count, parents: inputs.map(\.node), backward: backward)
+        let node = GradNode(op: op, count: scalars.count, parents: inputs.map { $0.node }, backward: backward)
         return Tensor(unchecked: scalars, shape: shape, node: node)
     }
 }

@@ -7,7 +7,7 @@ enum Kernels {
     static func addInPlace(_ a: inout [Float], _ b: [Float]) {
         a.withUnsafeMutableBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
-                for i in 0..<pa.count { pa[i] += pb[i] }
+                Parallel.chunks(pa.count) { range in for i in range { pa[i] += pb[i] } }
             }
         }
     }
@@ -17,7 +17,7 @@ enum Kernels {
     static func map(_ a: [Float], _ f: (Float) -> Float) -> [Float] {
         [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
-                for i in 0..<pa.count { out[i] = f(pa[i]) }
+                Parallel.chunks(pa.count) { range in for i in range { out[i] = f(pa[i]) } }
             }
             initialized = a.count
         }
@@ -29,7 +29,7 @@ enum Kernels {
         [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    for i in 0..<pa.count { out[i] = f(pa[i], pb[i]) }
+                    Parallel.chunks(pa.count) { range in for i in range { out[i] = f(pa[i], pb[i]) } }
                 }
             }
             initialized = a.count
@@ -43,7 +43,7 @@ enum Kernels {
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
                     c.withUnsafeBufferPointer { pc in
-                        for i in 0..<pa.count { out[i] = f(pa[i], pb[i], pc[i]) }
+                        Parallel.chunks(pa.count) { range in for i in range { out[i] = f(pa[i], pb[i], pc[i]) } }
                     }
                 }
             }
@@ -61,7 +61,7 @@ enum Kernels {
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
                 b.withUnsafeBufferPointer { pb in
-                    StridedLoop.runs2(outShape, sa, sb) { o, ia, ib, n, da, db in
+                    StridedLoop.runs2(outShape, sa, sb, parallel: true) { o, ia, ib, n, da, db in
                         if da == 1 && db == 1 {
                             for i in 0..<n { out[o + i] = f(pa[ia + i], pb[ib + i]) }
                         } else if da == 1 && db == 0 {
@@ -91,7 +91,7 @@ enum Kernels {
         let count = Shape.count(outShape)
         return [Float](unsafeUninitializedCapacity: count) { out, initialized in
             a.withUnsafeBufferPointer { pa in
-                StridedLoop.runs1(outShape, strides) { o, ia, n, da in
+                StridedLoop.runs2(outShape, strides, strides, parallel: true) { o, ia, _, n, da, _ in
                     if da == 1 {
                         for i in 0..<n { out[o + i] = pa[ia + i] }
                     } else if da == 0 {
@@ -111,17 +111,38 @@ enum Kernels {
         if fromShape == toShape { return g }
         var out = [Float](repeating: 0, count: Shape.count(toShape))
         let strides = Shape.broadcastStrides(toShape, to: fromShape)
+        let (dims, coalesced) = StridedLoop.coalesce(fromShape, [strides])
         out.withUnsafeMutableBufferPointer { po in
             g.withUnsafeBufferPointer { pg in
-                StridedLoop.runs1(fromShape, strides) { o, io, n, d in
-                    if d == 0 {
-                        var s: Float = 0
-                        for i in 0..<n { s += pg[o + i] }
-                        po[io] += s
-                    } else if d == 1 {
-                        for i in 0..<n { po[io + i] += pg[o + i] }
-                    } else {
-                        for i in 0..<n { po[io + i * d] += pg[o + i] }
+                if dims.count == 2, coalesced[0] == [0, 1] {
+                    // [rows, n] → [n] (bias-style): workers own disjoint column blocks.
+                    let (rows, n) = (dims[0], dims[1])
+                    Parallel.chunks(n, costPerItem: rows) { columns in
+                        for r in 0..<rows { for j in columns { po[j] += pg[r * n + j] } }
+                    }
+                } else if dims.count == 2, coalesced[0] == [1, 0] {
+                    // [rows, n] → [rows] (row sums): workers own disjoint rows.
+                    let n = dims[1]
+                    Parallel.chunks(dims[0], costPerItem: n) { rows in
+                        for r in rows {
+                            var s: Float = 0
+                            for j in 0..<n { s += pg[r * n + j] }
+                            po[r] = s
+                        }
+                    }
+                } else {
+                    // Parallel over the outermost axis only when its slices own distinct outputs.
+                    let outerDistinct = dims.count >= 2 && coalesced[0][0] != 0
+                    StridedLoop.runs2(dims, coalesced[0], coalesced[0], parallel: outerDistinct, byOuterAxis: true) { o, io, _, n, d, _ in
+                        if d == 0 {
+                            var s: Float = 0
+                            for i in 0..<n { s += pg[o + i] }
+                            po[io] += s
+                        } else if d == 1 {
+                            for i in 0..<n { po[io + i] += pg[o + i] }
+                        } else {
+                            for i in 0..<n { po[io + i * d] += pg[o + i] }
+                        }
                     }
                 }
             }

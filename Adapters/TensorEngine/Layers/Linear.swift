@@ -35,8 +35,6 @@ public final class Linear: Module, UnaryLayer {
     /// `x · Wᵀ + b` over the last axis of `x`.
     /// - Throws: ``TensorError`` if the last axis of `x` is not the input size.
     public func callAsFunction(_ x: Tensor) throws -> Tensor {
-        let y = try x.matmul(weight.value, transposeOther: true)
-        guard let bias else { return y }
-        return try y + bias.value
+        try x.linear(weight.value, bias: bias?.value)
     }
 }

@@ -6,24 +6,33 @@ import Foundation
 extension Tensor {
     /// SiLU (swish): `x · σ(x)`.
     public func silu() -> Tensor {
-        unary("silu", { $0 * Tensor.sigmoid($0) }) { x, _ in
-            let s = Tensor.sigmoid(x)
+        vunary("silu", { $0 * FastMath.sigmoid($0) }) { x, _ in
+            let s = FastMath.sigmoid(x)
             return s * (1 + x * (1 - s))
         }
     }
 
-    /// GELU, exact (`x · Φ(x)` with the normal CDF) or with the tanh approximation.
+    /// GELU, exact (`x · Φ(x)` with the normal CDF) or with the tanh approximation, computed as
+    /// `x · σ(2u)`, `u = √(2/π)(x + 0.044715x³)` (the same function: `½(1 + tanh u) = σ(2u)`).
     public func gelu(approximate: Bool = false) -> Tensor {
         if approximate {
-            let c: Float = 0.797_884_56  // √(2/π)
-            return unary("geluTanh", { x in 0.5 * x * (1 + Foundation.tanh(c * (x + 0.044715 * x * x * x))) }) { x, _ in
-                let t = Foundation.tanh(c * (x + 0.044715 * x * x * x))
-                return 0.5 * (1 + t) + 0.5 * x * (1 - t * t) * c * (1 + 3 * 0.044715 * x * x)
+            return vunary("geluTanh", { x in x * FastMath.sigmoid(Tensor.geluArgument(x)) }) { x, _ in
+                let s = FastMath.sigmoid(Tensor.geluArgument(x))
+                let x2: SIMD8<Float> = x * x
+                let du: SIMD8<Float> = (x2 * (3 * 0.044715) + 1) * (2 * 0.797_884_56)
+                return s + x * s * (1 - s) * du
             }
         }
         return unary("gelu", { x in 0.5 * x * (1 + Foundation.erf(x * 0.707_106_78)) }) { x, _ in
             0.5 * (1 + Foundation.erf(x * 0.707_106_78)) + x * 0.398_942_28 * Foundation.exp(-0.5 * x * x)
         }
+    }
+
+    /// `2u = 2√(2/π)(x + 0.044715x³)`, the sigmoid argument of GELU-tanh.
+    @inline(__always)
+    static func geluArgument(_ x: SIMD8<Float>) -> SIMD8<Float> {
+        let x3: SIMD8<Float> = x * x * x
+        return (x + x3 * 0.044715) * (2 * 0.797_884_56)
     }
 
     /// Softmax along `axis` (max-subtracted, so large logits do not overflow).

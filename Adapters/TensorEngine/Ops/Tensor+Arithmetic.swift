@@ -78,6 +78,12 @@ extension Tensor {
                           da: { x, y, _ in x >= y ? 1 : 0 }, db: { x, y, _ in x >= y ? 0 : 1 })
     }
 
+    /// Elementwise minimum of two tensors with broadcasting (the gradient goes to the smaller; ties to `self`).
+    public func minimum(_ other: Tensor) throws -> Tensor {
+        try Tensor.binary("minimum", self, other, { Swift.min($0, $1) },
+                          da: { x, y, _ in x <= y ? 1 : 0 }, db: { x, y, _ in x <= y ? 0 : 1 })
+    }
+
     // MARK: - Scalar forms
 
     /// `a + s`.

@@ -42,33 +42,39 @@ extension Tensor {
         var out = [Float](repeating: 0, count: count)
         var inverse = [Float](repeating: 0, count: rows)
         scalars.withUnsafeBufferPointer { x in
-            out.withUnsafeMutableBufferPointer { y in
-                for r in 0..<rows {
-                    let base = r * n
-                    var mean: Float = 0
-                    if centered {
-                        for j in 0..<n { mean += x[base + j] }
-                        mean /= Float(n)
+            out.withUnsafeMutableBufferPointer { y in inverse.withUnsafeMutableBufferPointer { inv in
+                Parallel.chunks(rows, costPerItem: n) { range in
+                    for r in range {
+                        let base = r * n
+                        var mean: Float = 0
+                        if centered {
+                            for j in 0..<n { mean += x[base + j] }
+                            mean /= Float(n)
+                        }
+                        var variance: Float = 0
+                        for j in 0..<n { let d = x[base + j] - mean; variance += d * d }
+                        let scale = 1 / (variance / Float(n) + eps).squareRoot()
+                        inv[r] = scale
+                        for j in 0..<n { y[base + j] = (x[base + j] - mean) * scale }
                     }
-                    var variance: Float = 0
-                    for j in 0..<n { let d = x[base + j] - mean; variance += d * d }
-                    let inv = 1 / (variance / Float(n) + eps).squareRoot()
-                    inverse[r] = inv
-                    for j in 0..<n { y[base + j] = (x[base + j] - mean) * inv }
                 }
-            }
+            }}
         }
-        let xhat = out
+        let xhat = out, inverseStd = inverse
         return Tensor.make(centered ? "layerNorm" : "rmsNorm", xhat, shape: shape, inputs: [self]) { g, _ in
             var dx = [Float](repeating: 0, count: xhat.count)
-            for r in 0..<rows {
-                let base = r * n
-                var meanG: Float = 0, meanGX: Float = 0
-                for j in 0..<n { meanG += g[base + j]; meanGX += g[base + j] * xhat[base + j] }
-                meanG = centered ? meanG / Float(n) : 0
-                meanGX /= Float(n)
-                for j in 0..<n { dx[base + j] = (g[base + j] - meanG - xhat[base + j] * meanGX) * inverse[r] }
-            }
+            g.withUnsafeBufferPointer { pg in xhat.withUnsafeBufferPointer { px in dx.withUnsafeMutableBufferPointer { pd in
+                Parallel.chunks(rows, costPerItem: n) { range in
+                    for r in range {
+                        let base = r * n
+                        var meanG: Float = 0, meanGX: Float = 0
+                        for j in 0..<n { meanG += pg[base + j]; meanGX += pg[base + j] * px[base + j] }
+                        meanG = centered ? meanG / Float(n) : 0
+                        meanGX /= Float(n)
+                        for j in 0..<n { pd[base + j] = (pg[base + j] - meanG - px[base + j] * meanGX) * inverseStd[r] }
+                    }
+                }
+            }}}
             return [dx]
         }
     }

@@ -196,9 +196,11 @@ extension Tensor {
         guard block > 0 else { return }
         src.withUnsafeBufferPointer { s in
             dst.withUnsafeMutableBufferPointer { d in
-                for o in 0..<outer {
-                    let si = (o * fromRow + fromOffset) * inner, di = (o * toRow + toOffset) * inner
-                    for j in 0..<block { d[di + j] = s[si + j] }
+                Parallel.chunks(outer, costPerItem: block) { range in
+                    for o in range {
+                        let si = (o * fromRow + fromOffset) * inner, di = (o * toRow + toOffset) * inner
+                        for j in 0..<block { d[di + j] = s[si + j] }
+                    }
                 }
             }
         }

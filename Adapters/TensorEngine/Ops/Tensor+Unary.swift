@@ -14,8 +14,19 @@ extension Tensor {
         }
     }
 
+    /// The vectorised driver: forward `f`, derivative `dfdx(x, y)`, eight lanes at a time.
+    @inline(__always)
+    func vunary(_ op: String, _ f: (SIMD8<Float>) -> SIMD8<Float>,
+                _ dfdx: @escaping (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) -> Tensor {
+        let x = scalars
+        let y = Kernels.vmap(x, f)
+        return Tensor.make(op, y, shape: shape, inputs: [self]) { g, _ in
+            [Kernels.vzip3(x, y, g) { xi, yi, gi in gi * dfdx(xi, yi) }]
+        }
+    }
+
     /// `eˣ`.
-    public func exp() -> Tensor { unary("exp", { Foundation.exp($0) }, { _, y in y }) }
+    public func exp() -> Tensor { vunary("exp", FastMath.exp, { _, y in y }) }
     /// Natural logarithm.
     public func log() -> Tensor { unary("log", { Foundation.log($0) }, { x, _ in 1 / x }) }
     /// Square root.
@@ -23,15 +34,20 @@ extension Tensor {
     /// `1 / √x`.
     public func rsqrt() -> Tensor { unary("rsqrt", { 1 / $0.squareRoot() }, { x, y in -0.5 * y / x }) }
     /// Hyperbolic tangent.
-    public func tanh() -> Tensor { unary("tanh", { Foundation.tanh($0) }, { _, y in 1 - y * y }) }
+    public func tanh() -> Tensor { vunary("tanh", FastMath.tanh, { _, y in 1 - y * y }) }
     /// Logistic sigmoid `1 / (1 + e⁻ˣ)`.
-    public func sigmoid() -> Tensor { unary("sigmoid", Tensor.sigmoid, { _, y in y * (1 - y) }) }
+    public func sigmoid() -> Tensor { vunary("sigmoid", FastMath.sigmoid, { _, y in y * (1 - y) }) }
     /// Absolute value (gradient `sign(x)`, 0 at 0).
     public func abs() -> Tensor { unary("abs", { Swift.abs($0) }, { x, _ in x > 0 ? 1 : (x < 0 ? -1 : 0) }) }
     /// `x²`.
     public func square() -> Tensor { unary("square", { $0 * $0 }, { x, _ in 2 * x }) }
     /// `max(x, 0)`.
     public func relu() -> Tensor { unary("relu", { Swift.max($0, 0) }, { x, _ in x > 0 ? 1 : 0 }) }
+
+    /// `x` limited to `[lower, upper]` (gradient 1 inside, 0 where clamped).
+    public func clamped(min lower: Float, max upper: Float) -> Tensor {
+        unary("clamp", { Swift.min(Swift.max($0, lower), upper) }, { x, _ in x >= lower && x <= upper ? 1 : 0 })
+    }
 
     /// `xᵖ` for a constant exponent.
     public func pow(_ p: Float) -> Tensor {
