@@ -66,7 +66,7 @@ let package = Package(
             name: "prophrl",
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
-                "BulletSimulator", "SoftRaster", "HDF5Episodes",
+                "BulletSimulator", "SoftRaster", "HDF5Episodes", "ProphetDiT", "TensorEngine",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"

@@ -9,6 +9,6 @@ struct ProphRLCommand: ParsableCommand {
         abstract: "Reinforce robot action policies inside a learned video world model (FA-GRPO + FlowScale).",
         version: ProphRLInfo.version,
         subcommands: [SelfCheckCommand.self, ScheduleCommand.self, RunsCommand.self, RobotGroupCommand.self,
-                      SimCommand.self]
+                      SimCommand.self, WorldCommand.self]
     )
 }
