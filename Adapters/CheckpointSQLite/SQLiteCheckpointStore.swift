@@ -135,7 +135,8 @@ public final class SQLiteCheckpointStore: CheckpointStore {
 
     // MARK: - Saving
 
-    /// Saves `checkpoint` in one transaction, then applies `retention` in a second one.
+    /// Saves `checkpoint` and applies `retention` in one transaction: the pruning happens after the insert
+    /// succeeded, and a crash leaves either the previous state or the new checkpoint already pruned.
     public func save(_ checkpoint: Checkpoint, retention: RetentionPolicy?) throws {
         // Checksums are computed before taking the write lock, to keep the lock short.
         let parameterSums = checkpoint.tensors.map { XXHash64.hash($0.bytes) }
@@ -162,9 +163,9 @@ public final class SQLiteCheckpointStore: CheckpointStore {
                     try rng.bind(3, words.map(SQLiteCheckpointStore.hexWord).joined(separator: " "))
                     try rng.run()
                 }
+                if let retention { _ = try prune(retention, db: db) }
             }
         }
-        if let retention { try applyRetention(retention) }
         checkpointer?.request()
     }
 
@@ -291,23 +292,26 @@ public final class SQLiteCheckpointStore: CheckpointStore {
     @discardableResult
     public func applyRetention(_ policy: RetentionPolicy) throws -> [Int] {
         try connection.withLock { db in
-            try db.writeTransaction {
-                // Decide inside the write lock so a concurrent save cannot slip between list and delete.
-                let steps = try db.prepare("SELECT step, metrics_json FROM checkpoints")
-                var summaries: [CheckpointSummary] = []
-                while try steps.step() {
-                    summaries.append(CheckpointSummary(step: Int(steps.int64(0)), wallTime: 0,
-                                                       metrics: try decodeMetrics(steps.text(1)), tags: [], byteCount: 0))
-                }
-                let doomed = policy.stepsToDelete(from: summaries)
-                let delete = try db.prepare("DELETE FROM checkpoints WHERE step = ?")
-                for step in doomed {
-                    try delete.bind(1, Int64(step))
-                    try delete.run()
-                }
-                return doomed
-            }
+            try db.writeTransaction { try prune(policy, db: db) }
         }
+    }
+
+    /// Deletes what `policy` does not keep; called inside a write transaction, so the decision and the
+    /// deletion see the same checkpoints.
+    private func prune(_ policy: RetentionPolicy, db: SQLiteConnection) throws -> [Int] {
+        let steps = try db.prepare("SELECT step, metrics_json FROM checkpoints")
+        var summaries: [CheckpointSummary] = []
+        while try steps.step() {
+            summaries.append(CheckpointSummary(step: Int(steps.int64(0)), wallTime: 0,
+                                               metrics: try decodeMetrics(steps.text(1)), tags: [], byteCount: 0))
+        }
+        let doomed = policy.stepsToDelete(from: summaries)
+        let delete = try db.prepare("DELETE FROM checkpoints WHERE step = ?")
+        for step in doomed {
+            try delete.bind(1, Int64(step))
+            try delete.run()
+        }
+        return doomed
     }
 
     /// Copies committed WAL frames into the main file and truncates the WAL (`wal_checkpoint(TRUNCATE)`).

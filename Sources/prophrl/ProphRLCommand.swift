@@ -1,5 +1,6 @@
 import ArgumentParser
 import ProphRL
+import TensorEngine
 
 /// The `prophrl` command: the only composition root, where adapters are chosen and wired into the services.
 @main
@@ -11,4 +12,13 @@ struct ProphRLCommand: ParsableCommand {
         subcommands: [SelfCheckCommand.self, ScheduleCommand.self, RunsCommand.self, RobotGroupCommand.self,
                       SimCommand.self, WorldCommand.self]
     )
+
+    /// Chooses the OpenBLAS kernel before anything loads it, then runs the command line.
+    static func main() {
+        // OpenBLAS reads OPENBLAS_CORETYPE once at load: re-exec with the fastest correct kernel
+        // (PROPHRL_BLAS_CORETYPE overrides; docs/tensor-engine.md), and keep freed memory for reuse.
+        BLASRuntime.relaunchWithPreferredKernel()
+        _ = AllocatorTuning.apply()
+        Self.main(nil)
+    }
 }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import ProphRL
+import TensorEngine
 
 /// `prophrl selfcheck`: runs the core's math against the spec's published test vectors.
 struct SelfCheckCommand: ParsableCommand {
@@ -22,6 +23,8 @@ struct SelfCheckCommand: ParsableCommand {
                 print("       expected [\(check.expected.map { String(format6: $0) }.joined(separator: ", "))]")
             }
         }
+        print("OpenBLAS kernel \(BLASRuntime.coreName), \(BLASRuntime.threads) thread(s)"
+              + (BLASRuntime.cpuHasAVX512 ? ", CPU has AVX-512" : ""))
         let failed = report.failures.count
         print(failed == 0 ? "self-check passed: \(report.checks.count) checks" : "self-check FAILED: \(failed) of \(report.checks.count) checks")
         if failed > 0 { throw ExitCode.failure }

@@ -68,5 +68,13 @@ import Testing
         #expect(try Tensor.normal([5], seed: 1).scalars != Tensor.normal([5], seed: 2).scalars)
         #expect(try Tensor.arange(0, 5, step: 2).scalars == [0, 2, 4])
         #expect(try Tensor.uniform([100], low: -1, high: 1, seed: 3).scalars.allSatisfy { $0 >= -1 && $0 < 1 })
+        // Normal samples: moments and the one-sigma mass within 4 standard errors (n = 40 001, odd).
+        let z = try Tensor.normal([40_001], mean: 2, std: 3, seed: 4).scalars.map { (Double($0) - 2) / 3 }
+        let mean = z.reduce(0, +) / Double(z.count)
+        let variance = z.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / Double(z.count)
+        let inside = Double(z.filter { abs($0) < 1 }.count) / Double(z.count)
+        #expect(abs(mean) < 4 * (1 / 40_001.0).squareRoot())
+        #expect(abs(variance - 1) < 4 * (2 / 40_001.0).squareRoot())
+        #expect(abs(inside - 0.682_689) < 4 * (0.2166 / 40_001.0).squareRoot())
     }
 }

@@ -31,6 +31,24 @@ private final class Toy: Module {
         #expect(throws: TensorError.self) { try toy.update(parameters: ["nope": Tensor.zeros([1])]) }
     }
 
+    @Test func embeddingNormAndConvLayers() throws {
+        var rng = SeededGenerator(seed: 11)
+        let embedding = try Embedding(5, 3, rng: &rng)
+        let rows = try embedding([4, 0, 4])
+        #expect(rows.shape == [3, 3])
+        #expect(Array(rows.scalars[0..<3]) == Array(embedding.weight.value.scalars[12..<15]))
+        let (_, grads) = try valueAndGrad(embedding) { m in try m([4, 0, 4]).sum() }
+        #expect(grads["weight"]?.scalars == [1, 1, 1, 0, 0, 0, 0, 0, 0, 0, 0, 0, 2, 2, 2])   // row 4 used twice
+        #expect(throws: TensorError.self) { try embedding([5]) }
+        #expect(try LayerNorm(4, affine: false).parameters().isEmpty)
+        let norm = try RMSNorm(4)
+        let x = try randn([2, 4], seed: 12)
+        #expect(allClose(try norm(x).scalars, try x.rmsNorm().scalars))
+        let conv = try Conv3d(2, 3, kernel: (2, 1, 1), causalTemporal: true, rng: &rng)
+        #expect(try conv(randn([1, 4, 2, 2, 2], seed: 13)).shape == [1, 4, 2, 2, 3])
+        #expect(conv.parameters().keys.sorted() == ["bias", "weight"])
+    }
+
     @Test func linearGradientsMatchFiniteDifferences() throws {
         var rng = SeededGenerator(seed: 2)
         let layer = try Linear(4, 3, rng: &rng)

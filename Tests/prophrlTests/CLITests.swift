@@ -51,6 +51,7 @@ struct CoreCommandTests {
         #expect(status == 0)
         #expect(output.contains("self-check passed"))
         #expect(output.contains("T5 FlowScale A1, A2, B"))
+        #expect(output.contains("OpenBLAS kernel"))
         #expect(!output.contains("FAIL"))
     }
 

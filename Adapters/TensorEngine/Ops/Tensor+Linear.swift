@@ -17,7 +17,9 @@ extension Tensor {
         if let bias {
             out = [Float](unsafeUninitializedCapacity: rows * outputs) { buffer, initialized in
                 bias.scalars.withUnsafeBufferPointer { b in
-                    for r in 0..<rows { for j in 0..<outputs { buffer[r * outputs + j] = b[j] } }
+                    Parallel.chunks(rows, costPerItem: outputs) { range in
+                        for r in range { for j in 0..<outputs { buffer[r * outputs + j] = b[j] } }
+                    }
                 }
                 initialized = rows * outputs
             }

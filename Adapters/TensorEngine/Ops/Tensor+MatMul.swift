@@ -77,6 +77,30 @@ extension Tensor {
     static func batchedGemm(_ a: [Float], _ b: [Float], batch: Int, m: Int, n: Int, k: Int,
                             transA: Bool, transB: Bool, strideA: Int, strideB: Int, strideC: Int,
                             outCount: Int) -> [Float] {
+        // Every element is written by a GEMM with beta = 0 unless the output accumulates (stride 0) or
+        // a dimension is empty, so only those cases need zeroed memory.
+        guard m > 0, n > 0, k > 0, strideC == m * n, batch * m * n == outCount else {
+            return zeroFilledGemm(a, b, batch: batch, m: m, n: n, k: k, transA: transA, transB: transB,
+                                  strideA: strideA, strideB: strideB, strideC: strideC, outCount: outCount)
+        }
+        return [Float](unsafeUninitializedCapacity: outCount) { pc, initialized in
+            a.withUnsafeBufferPointer { pa in
+                b.withUnsafeBufferPointer { pb in
+                    guard let ba = pa.baseAddress, let bb = pb.baseAddress, let bc = pc.baseAddress else { return }
+                    for i in 0..<batch {
+                        BLAS.gemm(ba + i * strideA, bb + i * strideB, bc + i * strideC, m: m, n: n, k: k,
+                                  transA: transA, transB: transB)
+                    }
+                }
+            }
+            initialized = outCount
+        }
+    }
+
+    /// ``batchedGemm`` into zeroed memory (accumulating outputs and empty dimensions).
+    private static func zeroFilledGemm(_ a: [Float], _ b: [Float], batch: Int, m: Int, n: Int, k: Int,
+                                       transA: Bool, transB: Bool, strideA: Int, strideB: Int, strideC: Int,
+                                       outCount: Int) -> [Float] {
         var c = [Float](repeating: 0, count: outCount)
         guard m > 0, n > 0, k > 0 else { return c }
         a.withUnsafeBufferPointer { pa in

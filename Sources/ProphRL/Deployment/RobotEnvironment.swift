@@ -95,7 +95,7 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
         var frames: [RGBImage] = [], done: [Bool] = []
         var previous = current.effectors[0].pose
         let clock = ContinuousClock()
-        var deadline = clock.now
+        var lastSend: ContinuousClock.Instant? = nil
         for target in targets {
             let goal = target.effectors[0].pose
             // The profile follows the clock, not a tick count: a late wake-up skips ahead instead of sending a
@@ -113,16 +113,24 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
                     fraction = min(Double(tick) / Double(substeps), 1)
                 }
                 let pose = try Self.interpolate(previous, goal, Self.minimumJerk(fraction))
+                // servoL's `time` is the interval this target covers: the real one after a late wake-up, so the
+                // envelope's speed and acceleration estimates match the motion actually commanded.
+                var interval = 1 / configuration.servoRate
+                if configuration.realTime {
+                    let now = clock.now
+                    if let lastSend { interval = min(max((now - lastSend) / .seconds(1), interval), 0.1) }
+                    lastSend = now
+                }
                 do {
-                    try link.send(.servoL(pose: pose.urPose, time: 1 / configuration.servoRate))
+                    try link.send(.servoL(pose: pose.urPose, time: interval))
                 } catch {
                     state = nil   // the link stopped the arm; the episode is over
                     throw error
                 }
                 if fraction >= 1 { break }
-                if configuration.realTime {
-                    deadline = max(deadline.advanced(by: period), clock.now)
-                    try await clock.sleep(until: deadline)
+                if configuration.realTime, let lastSend {
+                    // One servo period after the last command, never sooner: no bursts after a late wake-up.
+                    try await clock.sleep(until: lastSend.advanced(by: period))
                 }
             }
             previous = goal
