@@ -58,6 +58,8 @@ let package = Package(
         // MARK: - Benchmarks (release executables)
         .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
                           path: "Benchmarks/CheckpointBench"),
+        .executableTarget(name: "ProphetBench", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore"],
+                          path: "Benchmarks/ProphetBench"),
         .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
                           path: "Benchmarks/SimBench"),
 

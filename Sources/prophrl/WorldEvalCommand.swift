@@ -21,7 +21,6 @@ struct WorldEvalCommand: ParsableCommand {
     @Option(help: "Output JSON file.") var json: String?
 
     func run() throws {
-        BLASRuntime.relaunchWithPreferredKernel()
         try BLASRuntime.setThreads(threads)
         guard episodes >= 1 else { throw CLIError("--episodes: expected ≥ 1, got \(episodes)") }
         let (prophet, config) = try WorldSupport.loadModel(model)

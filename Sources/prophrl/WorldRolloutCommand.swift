@@ -22,7 +22,6 @@ struct WorldRolloutCommand: ParsableCommand {
     @Option(help: "Output folder for PNG frames.") var out: String
 
     func run() throws {
-        BLASRuntime.relaunchWithPreferredKernel()
         try BLASRuntime.setThreads(threads)
         let (prophet, _) = try WorldSupport.loadModel(model)
         let worldModel = ProphetWorldModel(model: prophet, sampler: try WorldSupport.parseSampler(steps: steps, rule: sampler))

@@ -40,8 +40,6 @@ struct WorldTrainCommand: ParsableCommand {
     @Flag(help: "Ablation: no history memory.") var noMemory = false
 
     func run() throws {
-        BLASRuntime.relaunchWithPreferredKernel()
-        _ = AllocatorTuning.apply()
         try BLASRuntime.setThreads(training.threads)
         var prophet = try WorldSupport.configuration(named: config)
         prophet.actionConditioning = !noActions
@@ -61,8 +59,6 @@ struct WorldFinetuneCommand: ParsableCommand {
     @Option(help: "LoRA rank.") var lora: Int = 16
 
     func run() throws {
-        BLASRuntime.relaunchWithPreferredKernel()
-        _ = AllocatorTuning.apply()
         try BLASRuntime.setThreads(training.threads)
         guard lora >= 1 else { throw CLIError("--lora: expected ≥ 1, got \(lora)") }
         let (_, base) = try WorldSupport.loadModel(from)
@@ -119,7 +115,7 @@ enum WorldTraining {
         }
         if options.autoencoderSteps > trainer.autoencoderStep {
             var bar = ProgressBar(total: options.autoencoderSteps - trainer.autoencoderStep, label: "autoencoder", style: style,
-                                  write: { FileHandle.standardOutput.write(Data(($0 + (style == .bar ? "" : "\n")).utf8)) })
+                                  write: { FileHandle.standardOutput.write(Data($0.utf8)) })
             while !trainer.autoencoderDone {
                 let t0 = Clock.now
                 let loss = try trainer.autoencoderTrainingStep()
@@ -130,13 +126,12 @@ enum WorldTraining {
                 if sinceCheckpoint >= training.checkpointEvery { try checkpoint(["ae_loss": Double(loss)]) }
             }
             bar.finish()
-            if style == .bar { print("") }
         }
         let cacheStart = Clock.now
         try trainer.buildLatentCache(computeStatistics: trainer.ditStep == 0 && loraRank == nil)
         print(String(format: "latent cache: %.1f s", Clock.now - cacheStart))
         var bar = ProgressBar(total: max(options.ditSteps - trainer.ditStep, 0), label: "DiT", style: style,
-                              write: { FileHandle.standardOutput.write(Data(($0 + (style == .bar ? "" : "\n")).utf8)) })
+                              write: { FileHandle.standardOutput.write(Data($0.utf8)) })
         var lastLoss = Double.nan
         while trainer.ditStep < options.ditSteps {
             let t0 = Clock.now
@@ -149,7 +144,6 @@ enum WorldTraining {
             if sinceCheckpoint >= training.checkpointEvery { try checkpoint(["dit_loss": lastLoss]) }
         }
         bar.finish()
-        if style == .bar { print("") }
         try checkpoint(lastLoss.isFinite ? ["dit_loss": lastLoss] : [:])
         print(String(format: "done in %.1f s → %@", Clock.now - started, training.out))
     }
