@@ -101,6 +101,11 @@ public final class ProphetModel {
         return try Tensor.concat(pieces, axis: 1)
     }
 
+    /// The autoencoder's reconstruction of video `[B, 1 + 4k, H, W, 3]` (encode, normalise, decode, clamp).
+    public func reconstruct(_ video: Tensor) throws -> Tensor {
+        try noGrad { try autoencoder.decodeNormalized(autoencoder.encodeNormalized(video)) }
+    }
+
     /// Normalised history latents `[1, 15, h, w, C]` of `frames` `[1, N, H, W, 3]` whose last frame is the
     /// current one: the groups of 4 frames ending at it (at most 15), zero-padded in front.
     public func historyLatents(frames: Tensor) throws -> Tensor {

@@ -33,6 +33,14 @@ struct WorldEvalCommand: ParsableCommand {
             try await evaluator.evaluate(worldModel, episodes: heldOut, steps: chunkFrames, seed: seed)
         }
         let seconds = Date().timeIntervalSince(started)
+        // Autoencoder reconstruction PSNR on the first 1 + T frames of each scored episode.
+        var reconstructionPSNR: [Double] = []
+        for episode in heldOut where episode.video.frames.count > chunkFrames {
+            let real = Array(episode.video.frames[0...chunkFrames])
+            let rebuilt = try ProphetWorldModel.images(video: prophet.reconstruct(ProphetWorldModel.tensor(frames: real)))
+            reconstructionPSNR.append(try ImageMetrics.clipScores(generated: rebuilt, reference: real).psnr)
+        }
+        let aePSNR = reconstructionPSNR.reduce(0, +) / Double(max(reconstructionPSNR.count, 1))
         func row(_ s: WorldModelEvaluator.Scores) -> [String: Any] {
             var r: [String: Any] = ["psnr": s.psnr, "ssim": s.ssim, "episodes": s.episodes]
             if let e = s.flowEPE { r["flow_epe"] = e }
@@ -44,10 +52,12 @@ struct WorldEvalCommand: ParsableCommand {
             "action_conditioning": config.prophet.actionConditioning, "history_memory": config.prophet.historyMemory,
             "lora_rank": config.loraRank ?? 0, "prophet": row(scores), "copy_first_frame": row(copy),
             "seconds_per_chunk": seconds / Double(max(scores.episodes * chunks, 1)),
+            "autoencoder_psnr": aePSNR,
             "flow": "not computed: the Farneback adapter is not on this branch yet",
         ]
         let bytes = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
         if let json { try AtomicFile.write([UInt8](bytes), to: json) }
+        print(String(format: "autoencoder reconstruction PSNR %.2f dB", aePSNR))
         print(String(format: "Prophet   PSNR %.2f dB  SSIM %.3f  (%d episodes × %d chunks)", scores.psnr, scores.ssim, scores.episodes, chunks))
         print(String(format: "copy-first PSNR %.2f dB  SSIM %.3f", copy.psnr, copy.ssim))
         print(String(format: "%.2f s per chunk (%d sampler steps, %@)", seconds / Double(max(scores.episodes * chunks, 1)), steps, sampler))

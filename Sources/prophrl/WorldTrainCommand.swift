@@ -38,6 +38,8 @@ struct WorldTrainCommand: ParsableCommand {
     @Option(help: "5-frame clips per autoencoder step.") var aeBatch: Int = 4
     @Flag(help: "Ablation: no action conditioning.") var noActions = false
     @Flag(help: "Ablation: no history memory.") var noMemory = false
+    @Option(help: "Reuse the trained autoencoder (weights and latent statistics) of this run; skips the AE phase.")
+    var autoencoderFrom: String?
 
     func run() throws {
         try BLASRuntime.setThreads(training.threads)
@@ -47,7 +49,18 @@ struct WorldTrainCommand: ParsableCommand {
         var options = ProphetTrainer.Options()
         options.autoencoderSteps = aeSteps
         options.autoencoderBatch = aeBatch
-        try WorldTraining.run(training, prophet: prophet, options: options, loraRank: nil, from: nil)
+        var autoencoder: [String: Tensor]?
+        if let autoencoderFrom {
+            let (source, sourceConfig) = try WorldSupport.loadModel(autoencoderFrom)
+            guard sourceConfig.prophet.encoderWidths == prophet.encoderWidths, sourceConfig.prophet.width == prophet.width,
+                  sourceConfig.prophet.height == prophet.height else {
+                throw CLIError("--autoencoder-from: its autoencoder (\(sourceConfig.prophet.encoderWidths), "
+                               + "\(sourceConfig.prophet.width)x\(sourceConfig.prophet.height)) differs from --config \(config)'s")
+            }
+            autoencoder = source.autoencoder.parameters()
+            options.autoencoderSteps = 0
+        }
+        try WorldTraining.run(training, prophet: prophet, options: options, loraRank: nil, from: nil, autoencoder: autoencoder)
     }
 }
 
@@ -71,7 +84,7 @@ struct WorldFinetuneCommand: ParsableCommand {
 /// The shared training loop.
 enum WorldTraining {
     static func run(_ training: WorldTrainingOptions, prophet: ProphetConfiguration, options baseOptions: ProphetTrainer.Options,
-                    loraRank: Int?, from: String?) throws {
+                    loraRank: Int?, from: String?, autoencoder: [String: Tensor]? = nil) throws {
         var options = baseOptions
         options.ditSteps = training.ditSteps
         options.ditBatch = training.batch
@@ -88,6 +101,10 @@ enum WorldTraining {
             model.autoencoder.freeze()
         } else {
             model = try ProphetModel(configuration: prophet, seed: training.seed)
+            if let autoencoder {
+                try model.autoencoder.update(parameters: autoencoder, strict: true)
+                model.autoencoder.freeze()
+            }
         }
         let trainer = try ProphetTrainer(model: model, datasets: datasets, options: options, seed: training.seed &+ 1)
         let store = try SQLiteCheckpointStore(path: training.out, mode: .openOrCreate)
@@ -128,7 +145,7 @@ enum WorldTraining {
             bar.finish()
         }
         let cacheStart = Clock.now
-        try trainer.buildLatentCache(computeStatistics: trainer.ditStep == 0 && loraRank == nil)
+        try trainer.buildLatentCache(computeStatistics: trainer.ditStep == 0 && trainer.autoencoderStep > 0)
         print(String(format: "latent cache: %.1f s", Clock.now - cacheStart))
         var bar = ProgressBar(total: max(options.ditSteps - trainer.ditStep, 0), label: "DiT", style: style,
                               write: { FileHandle.standardOutput.write(Data($0.utf8)) })

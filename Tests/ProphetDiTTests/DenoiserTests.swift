@@ -131,6 +131,25 @@ struct DenoiserTests {
         #expect(final < 0.5 * initial, "loss \(initial) → \(final)")
     }
 
+    @Test("the action-frame latent path is switchable: concatenated on channels and required when on")
+    func actionFrames() throws {
+        var config = DiTFixture.config
+        config.actionFrames = true
+        var rng = SeededGenerator(seed: 22)
+        let model = try ProphetDenoiser(configuration: config, rng: &rng)
+        try DiTFixture.perturb(model, seed: 23)
+        let batch = try DiTFixture.batch(seed: 24, config: config)
+        let b = batch.latents.shape[0], f = batch.latents.shape[1]
+        func run(_ frames: Tensor?) throws -> Tensor {
+            try noGrad { try model(latent: batch.latents, actionFrameLatent: frames, timesteps: Tensor.full([b, f], value: 0.5),
+                                   actions: batch.actions, history: batch.history) }
+        }
+        let a = try run(batch.latents), c = try run(batch.latents * -1)
+        #expect(a.shape == batch.latents.shape)
+        #expect(a.scalars != c.scalars)
+        #expect(throws: ValidationError.self) { try run(nil) }
+    }
+
     @Test("wrong action dimension, history shape or timestep shape are typed errors")
     func badInput() throws {
         var rng = SeededGenerator(seed: 17)
