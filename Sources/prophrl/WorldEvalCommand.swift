@@ -19,6 +19,8 @@ struct WorldEvalCommand: ParsableCommand {
     @Option(help: "Noise seed.") var seed: UInt64 = 0
     @Option(help: "BLAS threads.") var threads: Int = 2
     @Option(help: "Output JSON file.") var json: String?
+    @Option(help: "Action-sensitivity test: ±delta on action x from each episode's first frame (0 = off).")
+    var sensitivityDelta: Float = 0.01
 
     func run() throws {
         try BLASRuntime.setThreads(threads)
@@ -40,6 +42,20 @@ struct WorldEvalCommand: ParsableCommand {
             let rebuilt = try ProphetWorldModel.images(video: prophet.reconstruct(ProphetWorldModel.tensor(frames: real)))
             reconstructionPSNR.append(try ImageMetrics.clipScores(generated: rebuilt, reference: real).psnr)
         }
+        var sensitivity: [ActionSensitivity] = []
+        if sensitivityDelta > 0 {
+            for episode in heldOut {
+                var template = Array(episode.chunks[0].values.prefix(episode.chunks[0].flatDimension))
+                for i in template.indices where i % 7 != 6 { template[i] = 0 }
+                let start = episode.video.frames[0], delta = sensitivityDelta, row = template
+                sensitivity.append(try worldBlocking {
+                    try await ActionSensitivity.measure(worldModel, start: start, steps: chunkFrames, template: row, dimension: 0,
+                                                        delta: delta, seed: seed, flow: nil)
+                })
+            }
+        }
+        let actionDifference = sensitivity.map(\.actionDifference).reduce(0, +) / Double(max(sensitivity.count, 1))
+        let seedDifference = sensitivity.map(\.seedDifference).reduce(0, +) / Double(max(sensitivity.count, 1))
         let aePSNR = reconstructionPSNR.reduce(0, +) / Double(max(reconstructionPSNR.count, 1))
         func row(_ s: WorldModelEvaluator.Scores) -> [String: Any] {
             var r: [String: Any] = ["psnr": s.psnr, "ssim": s.ssim, "episodes": s.episodes]
@@ -53,6 +69,8 @@ struct WorldEvalCommand: ParsableCommand {
             "lora_rank": config.loraRank ?? 0, "prophet": row(scores), "copy_first_frame": row(copy),
             "seconds_per_chunk": seconds / Double(max(scores.episodes * chunks, 1)),
             "autoencoder_psnr": aePSNR,
+            "sensitivity": ["delta": Double(sensitivityDelta), "episodes": sensitivity.count,
+                            "plus_minus_pixel_difference": actionDifference, "seed_pixel_difference": seedDifference],
             "flow": "not computed: the Farneback adapter is not on this branch yet",
         ]
         let bytes = try JSONSerialization.data(withJSONObject: report, options: [.prettyPrinted, .sortedKeys])
@@ -60,6 +78,10 @@ struct WorldEvalCommand: ParsableCommand {
         print(String(format: "autoencoder reconstruction PSNR %.2f dB", aePSNR))
         print(String(format: "Prophet   PSNR %.2f dB  SSIM %.3f  (%d episodes × %d chunks)", scores.psnr, scores.ssim, scores.episodes, chunks))
         print(String(format: "copy-first PSNR %.2f dB  SSIM %.3f", copy.psnr, copy.ssim))
+        if !sensitivity.isEmpty {
+            print(String(format: "action sensitivity (±%.3f on x): clips differ by %.2f grey levels; two seeds differ by %.2f",
+                         sensitivityDelta, actionDifference, seedDifference))
+        }
         print(String(format: "%.2f s per chunk (%d sampler steps, %@)", seconds / Double(max(scores.episodes * chunks, 1)), steps, sampler))
     }
 }

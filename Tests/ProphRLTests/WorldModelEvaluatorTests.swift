@@ -43,3 +43,21 @@ struct WorldModelEvaluatorTests {
         #expect(throws: ValidationError.self) { try WorldModelEvaluator(chunks: 0, flow: nil) }
     }
 }
+
+@Suite("Action sensitivity")
+struct ActionSensitivityTests {
+    @Test("opposite chunks differ beyond the seed noise and move in opposite directions")
+    func translatingModel() async throws {
+        var rng = SeededGenerator(seed: 5)
+        let start = try RGBImage(width: 24, height: 24, pixels: (0..<(24 * 24 * 3)).map { _ in UInt8(rng.next() % 256) })
+        let model = TranslatingWorldModel(frameFormat: FrameFormat(width: 24, height: 24, framesPerSecond: 10))
+        let result = try await ActionSensitivity.measure(model, start: start, steps: 4, template: [0, 0, 0, 0, 0, 0, 1],
+                                                         dimension: 0, delta: 0.02, seed: 1, flow: GlobalShiftFlowEstimator())
+        #expect(result.actionDifference > 10 && result.seedDifference == 0)
+        #expect(abs((result.meanFlowXPositive ?? 0) - 2) < 1e-9)
+        #expect(abs((result.meanFlowXNegative ?? 0) + 2) < 1e-9)
+        await #expect(throws: ValidationError.self) {
+            _ = try await ActionSensitivity.measure(model, start: start, steps: 4, template: [0, 0], dimension: 0, delta: 0.02, seed: 1, flow: nil)
+        }
+    }
+}
