@@ -36,6 +36,15 @@ let package = Package(
         .target(name: "CheckpointSQLite", dependencies: ["ProphRLCore", "CSQLite"], path: "Adapters/CheckpointSQLite"),
         .systemLibrary(name: "CPNG", path: "Adapters/CPNG", pkgConfig: "libpng", providers: [.apt(["libpng-dev"])]),
         .target(name: "PNGImage", dependencies: ["ProphRLCore", "CPNG"], path: "Adapters/PNGImage"),
+        .systemLibrary(name: "CAVUtil", path: "Adapters/CFFmpeg/CAVUtil", pkgConfig: "libavutil", providers: [.apt(["libavutil-dev"])]),
+        .systemLibrary(name: "CAVCodec", path: "Adapters/CFFmpeg/CAVCodec", pkgConfig: "libavcodec", providers: [.apt(["libavcodec-dev"])]),
+        .systemLibrary(name: "CAVFormat", path: "Adapters/CFFmpeg/CAVFormat", pkgConfig: "libavformat",
+                       providers: [.apt(["libavformat-dev"])]),
+        .systemLibrary(name: "CSWScale", path: "Adapters/CFFmpeg/CSWScale", pkgConfig: "libswscale", providers: [.apt(["libswscale-dev"])]),
+        .target(name: "VideoFFmpeg", dependencies: ["ProphRLCore", "CAVUtil", "CAVCodec", "CAVFormat", "CSWScale"],
+                path: "Adapters/VideoFFmpeg"),
+        .target(name: "FarnebackFlow", dependencies: ["ProphRLCore", .product(name: "RealModule", package: "swift-numerics")],
+                path: "Adapters/FarnebackFlow"),
         .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
@@ -69,10 +78,14 @@ let package = Package(
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
                 "BulletSimulator", "SoftRaster", "HDF5Episodes", "ProphetDiT", "TensorEngine",
+                "VideoFFmpeg", "FarnebackFlow",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
         ),
+
+        .executableTarget(name: "FlowBench", dependencies: ["FarnebackFlow", "VideoFFmpeg", "ProphRL", "ProphRLCore"],
+                          path: "Benchmarks/FlowBench"),
 
         // MARK: - Tests
         .testTarget(name: "ProphRLCoreTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
@@ -85,6 +98,9 @@ let package = Package(
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphetDiTTests", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "FlowCLITests", dependencies: ["prophrl", "VideoFFmpeg", "PNGImage", "ProphRLCore"]),
+        .testTarget(name: "VideoFFmpegTests", dependencies: ["VideoFFmpeg", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "FarnebackFlowTests", dependencies: ["FarnebackFlow", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "CheckpointSQLiteTests",
                     dependencies: ["CheckpointSQLite", "CSQLite", "ProphRLCore", "ProphRLTesting", "TensorEngine", "prophrl"]),
         .testTarget(name: "RobotRTDETests", dependencies: ["RobotRTDE", "URControllerSim", "ProphRL", "ProphRLCore", "ProphRLTesting"],

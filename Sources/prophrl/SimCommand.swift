@@ -5,6 +5,7 @@ import HDF5Episodes
 import PNGImage
 import ProphRLCore
 import SoftRaster
+import VideoFFmpeg
 
 /// `prophrl sim`: the Bullet reference simulator — collect expert datasets, replay them, look at an episode.
 struct SimCommand: ParsableCommand {
@@ -111,12 +112,12 @@ struct SimReplayCommand: ParsableCommand {
 
 struct SimShowCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "Run the scripted expert once and write its camera frames as PNG files.")
+        commandName: "show", abstract: "Run the scripted expert once and write its camera video (.mp4/.mkv) or PNG frames.")
 
     @Option(help: "Task name.") var task: String
     @Option(help: "Seed.") var seed: UInt64 = 0
     @Option(help: "Square camera resolution in pixels.") var resolution: Int = 128
-    @Option(help: "Output directory for frame_NNNN.png (created).") var out: String
+    @Option(help: "Output video (.mp4 H.264, .mkv lossless), or a directory for frame_NNNN.png (created).") var out: String
 
     func run() throws {
         guard let task = try SimCommand.tasks(task).first, self.task != "all" else {
@@ -124,13 +125,18 @@ struct SimShowCommand: ParsableCommand {
         }
         let camera = try SimCommand.camera(resolution)
         let episode = try ExpertDemonstration.record(task: task, seed: seed, renderer: try SoftRasterizer(), camera: camera)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let writer = PNGImageWriter()
-        for (i, frame) in episode.video.frames.enumerated() {
-            try writer.write(frame, to: (out as NSString).appendingPathComponent(String(format: "frame_%04d.png", i)))
+        let extensionName = (out as NSString).pathExtension.lowercased()
+        if ["mp4", "mkv", "avi", "webm"].contains(extensionName) {
+            try FFmpegVideoWriter().writeSync(episode.video, path: out)
+        } else {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let writer = PNGImageWriter()
+            for (i, frame) in episode.video.frames.enumerated() {
+                try writer.write(frame, to: (out as NSString).appendingPathComponent(String(format: "frame_%04d.png", i)))
+            }
         }
         print("\(episode.id): \(episode.success ? "success" : "failure") in \(episode.chunks.count) steps; "
-              + "\(episode.video.frames.count) frames in \(out)")
+              + "\(episode.video.frames.count) frames written to \(out)")
     }
 }
 

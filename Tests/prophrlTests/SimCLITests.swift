@@ -44,4 +44,17 @@ struct SimCLITests {
         #expect(FileManager.default.fileExists(atPath: "\(dir)/frame_0000.png"))
         #expect(output.contains("pull-tissue-3: success"))
     }
+
+    @Test func showWritesAVideoThatTheVideoReaderReadsBack() throws {
+        let dir = try Self.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let video = "\(dir)/expert.mkv"
+        let (status, output) = try CLITests.run(["sim", "show", "--task", "place-cube", "--seed", "2", "--resolution", "32",
+                                                 "--out", video])
+        #expect(status == 0, "\(output)")
+        // Read back through FFmpeg by the flow evaluation: a video against itself has zero flow error.
+        let (evalStatus, evaluation) = try CLITests.run(["eval-flow", "--reference", video, "--generated", video])
+        #expect(evalStatus == 0, "\(evaluation)")
+        #expect(evaluation.contains("EPE         0.0000"))
+    }
 }

@@ -16,12 +16,15 @@ public enum ImageFileError: Error, Equatable, Sendable, CustomStringConvertible 
     case io(file: String, detail: String)
     /// The image library refused the image.
     case encoder(file: String, detail: String)
+    /// The file is not a readable image (corrupt, truncated, or another format).
+    case decoder(file: String, detail: String)
 
     /// `"file: problem"`.
     public var description: String {
         switch self {
         case .io(let file, let detail): return "\(file): I/O error: \(detail)"
         case .encoder(let file, let detail): return "\(file): image encoder error: \(detail)"
+        case .decoder(let file, let detail): return "\(file): image decoder error: \(detail)"
         }
     }
 }

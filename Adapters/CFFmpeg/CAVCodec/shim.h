@@ -1,0 +1,2 @@
+// Debian libavcodec (FFmpeg 5.1).
+#include <libavcodec/avcodec.h>

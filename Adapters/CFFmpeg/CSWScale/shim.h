@@ -1,0 +1,2 @@
+// Debian libswscale (FFmpeg 5.1).
+#include <libswscale/swscale.h>
