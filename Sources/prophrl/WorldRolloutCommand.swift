@@ -1,16 +1,17 @@
 import ArgumentParser
 import Foundation
 import PNGImage
+import VideoFFmpeg
 import ProphetDiT
 import ProphRL
 import ProphRLCore
 import TensorEngine
 
 /// `prophrl world rollout`: a long rollout from an episode's first frame under its recorded actions, written as
-/// side-by-side PNG frames (real | generated). MP4 output waits for the FFmpeg adapter on main.
+/// side by side (real | generated) as an MP4/MKV through the FFmpeg adapter or as PNG frames.
 struct WorldRolloutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rollout",
-                                                    abstract: "Roll Prophet out on an episode's actions; PNG frames real | generated.")
+                                                    abstract: "Roll Prophet out on an episode's actions; video (real | generated).")
     @Option(help: "Trained run file.") var model: String
     @Option(help: "HDF5 dataset.") var data: String
     @Option(help: "Episode index in the file.") var episode: Int = 0
@@ -19,7 +20,7 @@ struct WorldRolloutCommand: ParsableCommand {
     @Option(help: "Sampler update rule: multistep or euler.") var sampler: String = "multistep"
     @Option(help: "Noise seed.") var seed: UInt64 = 0
     @Option(help: "BLAS threads.") var threads: Int = 2
-    @Option(help: "Output folder for PNG frames.") var out: String
+    @Option(help: "Output: a .mp4/.mkv video, or a folder for PNG frames.") var out: String
 
     func run() throws {
         try BLASRuntime.setThreads(threads)
@@ -37,12 +38,20 @@ struct WorldRolloutCommand: ParsableCommand {
             try await evaluator.rollout(worldModel, episode: chosen, steps: chunkFrames, seed: seed)
         }
         let seconds = Date().timeIntervalSince(started)
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        let writer = PNGImageWriter()
         let frames = [chosen.video.frames[0]] + generated
-        for (i, frame) in frames.enumerated() {
+        let pairs = try frames.enumerated().map { i, frame in
             let real = i < chosen.video.frames.count ? chosen.video.frames[i] : try RGBImage(width: frame.width, height: frame.height)
-            try writer.write(try Self.sideBySide(real, frame), to: (out as NSString).appendingPathComponent(String(format: "frame_%04d.png", i)))
+            return try Self.sideBySide(real, frame)
+        }
+        let lower = out.lowercased()
+        if lower.hasSuffix(".mp4") || lower.hasSuffix(".mkv") {
+            try FFmpegVideoWriter().writeSync(try VideoClip(frames: pairs, framesPerSecond: chosen.video.framesPerSecond), path: out)
+        } else {
+            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+            let writer = PNGImageWriter()
+            for (i, pair) in pairs.enumerated() {
+                try writer.write(pair, to: (out as NSString).appendingPathComponent(String(format: "frame_%04d.png", i)))
+            }
         }
         let scores = try ImageMetrics.clipScores(generated: generated, reference: Array(chosen.video.frames[1...min(generated.count, chosen.video.frames.count - 1)]).padded(to: generated.count))
         print(String(format: "%@: %d chunks (%d frames) in %.2f s (%.2f s per chunk); PSNR %.2f dB, SSIM %.3f vs the real video; frames in %@",
