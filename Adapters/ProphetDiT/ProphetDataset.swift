@@ -56,6 +56,17 @@ public final class ProphetDataset {
         self.clips = clips
     }
 
+    /// Sums, squared sums and count of the per-step action values, per dimension.
+    var actionMoments: (sum: [Double], squares: [Double], count: Double) {
+        let a = configuration.actionDimension
+        var sum = [Double](repeating: 0, count: a), squares = sum, count = 0.0
+        for clip in clips { for row in clip.actions {
+            for (d, v) in row.enumerated() { sum[d] += Double(v); squares[d] += Double(v) * Double(v) }
+            count += 1
+        } }
+        return (sum, squares, count)
+    }
+
     /// Number of usable episodes.
     public var episodeCount: Int { clips.count }
 
@@ -105,7 +116,7 @@ public final class ProphetDataset {
     }
 
     /// One DiT training sample at chunk start 4m of clip `index`: latents `[F·latent]`, history `[15·latent]`
-    /// (zeros before the episode start), scaled actions `[T·A]`.
+    /// (zeros before the episode start), raw actions `[T·A]`.
     func sample(_ index: Int, start: Int) -> (latents: [Float], history: [Float], actions: [Float]) {
         let cfg = configuration, clip = clips[index], m = start / 4
         let latentSize = cfg.latentHeight * cfg.latentWidth * cfg.latentChannels
@@ -115,7 +126,7 @@ public final class ProphetDataset {
         for g in (m - cfg.historyLatents + 1)...m {
             history += g >= 1 ? clip.groupLatents[g] : [Float](repeating: 0, count: latentSize)
         }
-        let actions = ProphetModel.scaledActions(clip.actions[start..<(start + cfg.chunkFrames)].flatMap { $0 })
+        let actions = clip.actions[start..<(start + cfg.chunkFrames)].flatMap { $0 }
         return (latents, history, actions)
     }
 }

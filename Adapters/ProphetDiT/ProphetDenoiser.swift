@@ -16,6 +16,10 @@ public final class ProphetDenoiser: Module {
     let finalModulation: Linear
     let finalLinear: Linear
     let memory: HistoryMemory?
+    /// Per action dimension offset subtracted before the action MLPs (frozen; set from the training data).
+    let actionMean: Parameter
+    /// Per action dimension factor applied after the offset (frozen; default 20 for deltas, 1 for the gripper, §5.1).
+    let actionScale: Parameter
     /// The configuration the network was built for.
     public let configuration: ProphetConfiguration
 
@@ -43,6 +47,9 @@ public final class ProphetDenoiser: Module {
         }
         finalModulation = try Linear(d, 2 * d, bias: false, rng: &rng)
         finalLinear = try Linear(weight: Tensor.zeros([4 * c, d]), bias: nil)
+        actionMean = Parameter(try Tensor.zeros([configuration.actionDimension]), frozen: true)
+        actionScale = Parameter(try Tensor((0..<configuration.actionDimension).map { $0 % 7 == 6 ? 1 : 20 },
+                                           shape: [configuration.actionDimension]), frozen: true)
         memory = configuration.historyMemory
             ? try HistoryMemory(latentChannels: c, width: d, patchEmbedding: patchEmbedding.weight.value,
                                 inputChannels: inputChannels, rng: &rng)
@@ -65,12 +72,27 @@ public final class ProphetDenoiser: Module {
         }
     }
 
+    /// Flat `[T·A]` raw actions as the network sees them: `(a − mean_d)·scale_d` per dimension d.
+    public func preparedActions(_ values: [Float]) -> [Float] {
+        let mean = actionMean.value.scalars, scale = actionScale.value.scalars, a = mean.count
+        return values.enumerated().map { index, value in (value - mean[index % a]) * scale[index % a] }
+    }
+
+    /// Sets the action normalisation from per-dimension statistics of the training actions: scale = 1 / max(std, floor).
+    /// - Throws: ``ValidationError`` naming `mean`/`std` for a wrong count.
+    public func setActionStatistics(mean: [Float], std: [Float], floor: Float = 1e-3) throws {
+        try Validate.count(mean.count, equals: configuration.actionDimension, "mean")
+        try Validate.count(std.count, equals: configuration.actionDimension, "std")
+        actionMean.value = try Tensor(mean, shape: [mean.count])
+        actionScale.value = try Tensor(std.map { 1 / Swift.max($0, floor) }, shape: [std.count])
+    }
+
     /// The velocity `[B, F, h, w, C]`.
     /// - Parameters:
     ///   - latent: the (partly noisy) latent `u` `[B, F, h, w, C]`; frame 0 is the clean conditioning latent.
     ///   - actionFrameLatent: `[B, F, h, w, C]` when the configuration uses action frames, else ignored.
     ///   - timesteps: `[B, F]` per-frame t in [0, 1].
-    ///   - actions: flattened, scaled action chunk `[B, T·A]`.
+    ///   - actions: flattened action chunk after ``preparedActions(_:)``, `[B, T·A]`.
     ///   - history: history latents `[B, 15, h, w, C]` (zeros at episode start), ignored without memory.
     /// - Throws: ``ValidationError`` naming the argument with a wrong shape.
     public func callAsFunction(latent: Tensor, actionFrameLatent: Tensor? = nil, timesteps: Tensor, actions: Tensor,

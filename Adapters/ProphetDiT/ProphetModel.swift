@@ -38,19 +38,22 @@ public final class ProphetModel {
             else { throw TensorError.invalidArgument(op: "ProphetModel.load", argument: "parameters", reason: "unknown key \(key)") }
         }
         try autoencoder.update(parameters: ae, strict: true)
-        try denoiser.update(parameters: dit, strict: true)
+        // Runs saved before action normalisation existed lack its two frozen tensors; they keep the §5.1 defaults.
+        let optional: Set = ["actionMean", "actionScale"]
+        if let missing = denoiser.namedParameterSlots().map(\.path).first(where: { dit[$0] == nil && !optional.contains($0) }) {
+            throw TensorError.missingKey(op: "ProphetModel.load", key: "denoiser." + missing)
+        }
+        try denoiser.update(parameters: dit)
     }
 
-    /// Scales a flat `[T, A]` action chunk by 20 for translation/rotation deltas and 1 for the gripper (§5.1).
-    public static func scaledActions(_ values: [Float]) -> [Float] {
-        values.enumerated().map { index, value in index % 7 == 6 ? value : 20 * value }
-    }
+    /// A flat `[T·A]` raw action chunk normalised as the network expects (``ProphetDenoiser/preparedActions(_:)``).
+    public func preparedActions(_ values: [Float]) -> [Float] { denoiser.preparedActions(values) }
 
     /// Samples one chunk's normalised latents `[B, F, h, w, C]`; latent 0 is `condition` exactly (frame replace).
     /// - Parameters:
     ///   - condition: normalised latent of the conditioning frame alone, `[B, 1, h, w, C]`.
     ///   - history: normalised history latents `[B, 15, h, w, C]` (nil: zeros).
-    ///   - actions: scaled flat action chunks `[B, T·A]`.
+    ///   - actions: prepared flat action chunks `[B, T·A]` (``preparedActions(_:)``).
     public func sampleChunk(condition: Tensor, history: Tensor?, actions: Tensor, actionFrameLatents: Tensor? = nil,
                             sampler: KarrasSampler, seed: UInt64) throws -> Tensor {
         let cfg = configuration
@@ -78,7 +81,7 @@ public final class ProphetModel {
 
     /// Long rollouts (Algorithm 1), batched: from `start` frames `[B, 1, H, W, 3]` and one scaled action tensor
     /// `[B, T·A]` per chunk, each chunk's last decoded frame conditions the next and its new latents enter the
-    /// 15-latent history FIFO. Returns video `[B, 1 + chunks·T, H, W, 3]` in [-1, 1].
+    /// 15-latent history FIFO (actions prepared by ``preparedActions(_:)``). Returns video `[B, 1 + chunks·T, H, W, 3]` in [-1, 1].
     /// - Parameter history: initial normalised history `[B, 15, h, w, C]` (nil: zeros, episode start).
     public func rollout(start: Tensor, actionChunks: [Tensor], history initialHistory: Tensor? = nil,
                         sampler: KarrasSampler, seed: UInt64) throws -> Tensor {

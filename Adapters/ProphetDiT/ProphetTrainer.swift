@@ -25,6 +25,9 @@ public final class ProphetTrainer {
         public var memoryDropout: Float = 0.1
         /// Upper bound of the history noise σ_h ~ U(0, bound).
         public var historyNoise: Float = 0.1
+        /// Normalise actions by the training data's per-dimension mean/std before the first DiT step
+        /// (off: keep the model's current normalisation, e.g. when fine-tuning).
+        public var computeActionStatistics = true
         /// Creates the defaults.
         public init() {}
     }
@@ -100,6 +103,7 @@ public final class ProphetTrainer {
     /// One DiT step (builds the latent cache first if needed); returns the velocity loss.
     public func ditTrainingStep() throws -> Float {
         if !cacheReady { try buildLatentCache(computeStatistics: ditStep == 0 && autoencoderStep > 0) }
+        if ditStep == 0 && options.computeActionStatistics { try setActionStatistics() }
         let cfg = model.configuration
         let dataset = pickDataset { $0.chunkCount }
         var latents: [Float] = [], history: [Float] = [], actions: [Float] = []
@@ -108,7 +112,7 @@ public final class ProphetTrainer {
             let starts = ProphetDataset.chunkStarts(dataset.clips[index], cfg)
             let sample = dataset.sample(index, start: starts[Int(rng.next() % UInt64(starts.count))])
             latents += sample.latents
-            actions += sample.actions
+            actions += model.preparedActions(sample.actions)
             if Float(rng.nextUniform()) < options.memoryDropout {
                 history += [Float](repeating: 0, count: sample.history.count)
             } else {
@@ -127,6 +131,20 @@ public final class ProphetTrainer {
         try ditOptimizer.update(model.denoiser, gradients: clipGradientNorm(grads, maxNorm: 1).gradients)
         ditStep += 1
         return try loss.item()
+    }
+
+    /// Per-dimension mean/std of the actions of all datasets, stored in the denoiser.
+    public func setActionStatistics() throws {
+        let a = model.configuration.actionDimension
+        var sum = [Double](repeating: 0, count: a), squares = sum, count = 0.0
+        for dataset in datasets {
+            let m = dataset.actionMoments
+            for d in 0..<a { sum[d] += m.sum[d]; squares[d] += m.squares[d] }
+            count += m.count
+        }
+        let mean = sum.map { $0 / Swift.max(count, 1) }
+        let std = (0..<a).map { Swift.max(0, squares[$0] / Swift.max(count, 1) - mean[$0] * mean[$0]).squareRoot() }
+        try model.denoiser.setActionStatistics(mean: mean.map { Float($0) }, std: std.map { Float($0) })
     }
 
     /// Everything needed to resume: parameters (`model.`), optimizer moments (`aeopt.`, `ditopt.`) and counters.

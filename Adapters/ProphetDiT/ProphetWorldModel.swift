@@ -40,7 +40,7 @@ public final class ProphetWorldModel: WorldModel, @unchecked Sendable {
             let frames = try Self.tensor(frames: window)
             let history = try model.historyLatents(frames: frames)
             let current = try frames.slice(axis: 1, (window.count - 1)..<window.count)
-            let actionTensor = try Tensor(ProphetModel.scaledActions(actions.values), shape: [1, actions.values.count])
+            let actionTensor = try Tensor(model.preparedActions(actions.values), shape: [1, actions.values.count])
             return try model.rollout(start: current, actionChunks: [actionTensor], history: history, sampler: sampler, seed: seed)
         }
         let generated = try Self.images(video: video.slice(axis: 1, 1..<video.shape[1]))

@@ -77,6 +77,7 @@ struct WorldFinetuneCommand: ParsableCommand {
         let (_, base) = try WorldSupport.loadModel(from)
         var options = ProphetTrainer.Options()
         options.autoencoderSteps = 0
+        options.computeActionStatistics = false
         try WorldTraining.run(training, prophet: base.prophet, options: options, loraRank: lora, from: from)
     }
 }

@@ -49,7 +49,7 @@ struct TrainerTests {
         return options
     }
 
-    @Test("autoencoder, latent cache and DiT steps run; resuming from saved state is bit-identical")
+    @Test("autoencoder, latent cache and DiT steps run; resuming from saved state continues identically")
     func resume() throws {
         let dataset = try SquareEpisodes.dataset(count: 2)
         #expect(dataset.chunkCount == 2 * 3)
@@ -71,7 +71,31 @@ struct TrainerTests {
         #expect(resumed.ditStep == 2 && resumed.autoencoderDone)
         for _ in 0..<2 { _ = try resumed.ditTrainingStep() }
         let a = straight.model.parameters(), b = resumed.model.parameters()
-        for key in a.keys { #expect(a[key]?.scalars == b[key]?.scalars, "\(key)") }
+        // Bitwise in a quiet process; other suites running BLAS concurrently can change OpenBLAS's thread split
+        // (and so the summation order), hence the tiny tolerance.
+        let differing = a.keys.filter { key in
+            guard let x = a[key]?.scalars, let y = b[key]?.scalars, x.count == y.count else { return true }
+            return zip(x, y).contains { abs($0 - $1) > 1e-5 * max(1, abs($0)) }
+        }.sorted()
+        #expect(differing.isEmpty, "differing parameters: \(differing)")
+    }
+
+    @Test("the first DiT step normalises actions per dimension (mean 0, std 1 where the data varies)")
+    func actionNormalisation() throws {
+        let episodes = try (0..<4).map { try SquareEpisodes.episode(id: "e\($0)", steps: 16, size: 32, seed: UInt64($0)) }
+        let dataset = try ProphetDataset(name: "squares", episodes: episodes, configuration: .tiny)
+        let trainer = try ProphetTrainer(model: ProphetModel(configuration: .tiny, seed: 1), datasets: [dataset],
+                                         options: Self.options(), seed: 2)
+        _ = try trainer.ditTrainingStep()
+        let rows = episodes.flatMap { $0.chunks.map(\.values) }
+        let prepared = rows.map { trainer.model.preparedActions($0) }
+        for d in [0, 1] {
+            let values = prepared.map { Double($0[d]) }, n = Double(values.count)
+            let mean = values.reduce(0, +) / n
+            let std = (values.map { ($0 - mean) * ($0 - mean) }.reduce(0, +) / n).squareRoot()
+            #expect(abs(mean) < 1e-4 && abs(std - 1) < 1e-3, "dimension \(d): mean \(mean), std \(std)")
+        }
+        #expect(prepared.allSatisfy { abs($0[6]) < 1e-6 })
     }
 
     @Test("empty, wrong-resolution and too-short datasets are typed errors")
