@@ -59,6 +59,7 @@ let package = Package(
         .target(name: "HDF5Episodes", dependencies: ["ProphRLCore", "CHDF5"], path: "Adapters/HDF5Episodes"),
         .target(name: "ProphetDiT", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/ProphetDiT"),
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
+        .target(name: "FlowPolicy", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/FlowPolicy"),
 
         // MARK: - Benchmarks (executables, not timed tests)
         .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore", "COpenBLAS"],
@@ -69,6 +70,9 @@ let package = Package(
                           path: "Benchmarks/CheckpointBench"),
         .executableTarget(name: "ProphetBench", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore"],
                           path: "Benchmarks/ProphetBench"),
+        .executableTarget(name: "PolicyBench",
+                          dependencies: ["FlowPolicy", "BulletSimulator", "SoftRaster", "CheckpointSQLite", "ProphRL", "ProphRLCore"],
+                          path: "Benchmarks/PolicyBench"),
         .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
                           path: "Benchmarks/SimBench"),
 
@@ -78,7 +82,7 @@ let package = Package(
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
                 "BulletSimulator", "SoftRaster", "HDF5Episodes", "ProphetDiT", "TensorEngine",
-                "VideoFFmpeg", "FarnebackFlow",
+                "VideoFFmpeg", "FarnebackFlow", "FlowPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -97,6 +101,8 @@ let package = Package(
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphetDiTTests", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "FlowPolicyTests",
+                    dependencies: ["FlowPolicy", "TensorEngine", "ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FlowCLITests", dependencies: ["prophrl", "VideoFFmpeg", "PNGImage", "ProphRLCore"]),
         .testTarget(name: "VideoFFmpegTests", dependencies: ["VideoFFmpeg", "ProphRLCore", "ProphRLTesting"]),

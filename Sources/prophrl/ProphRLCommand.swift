@@ -10,7 +10,8 @@ struct ProphRLCommand: ParsableCommand {
         abstract: "Reinforce robot action policies inside a learned video world model (FA-GRPO + FlowScale).",
         version: ProphRLInfo.version,
         subcommands: [SelfCheckCommand.self, ScheduleCommand.self, RunsCommand.self, RobotGroupCommand.self,
-                      SimCommand.self, EvalFlowCommand.self, FlowCommand.self, ActionFramesCommand.self, WorldCommand.self]
+                      SimCommand.self, EvalFlowCommand.self, FlowCommand.self, ActionFramesCommand.self,
+                      PolicyCommand.self, RLCommand.self, WorldCommand.self]
     )
 
     /// Chooses the OpenBLAS kernel before anything loads it, then runs the command line.

@@ -12,7 +12,7 @@ struct SimCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "sim",
         abstract: "Bullet reference simulator: collect expert demos (HDF5), replay them, show an episode.",
-        subcommands: [SimCollectCommand.self, SimReplayCommand.self, SimShowCommand.self]
+        subcommands: [SimCollectCommand.self, SimReplayCommand.self, SimShowCommand.self, SimEvalCommand.self]
     )
 
     /// Parses a task name, or "all".

@@ -30,6 +30,18 @@ struct CrashSafetyTests {
         return values.withUnsafeBytes { Array($0) }
     }
 
+    /// Wall time of a writer from launch to the end of one committed save, on this machine, now.
+    static func secondsToFirstSave(path: String) throws -> Double {
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["runs", "crash-writer", "--db", path, "--megabytes", String(megabytes), "--saves", "1"]
+        process.standardOutput = FileHandle.nullDevice
+        let start = Date()
+        try process.run()
+        process.waitUntilExit()
+        return max(Date().timeIntervalSince(start), 0.05)
+    }
+
     @Test("The run file survives SIGKILL at random points (20 kills; 200 with PROPHRL_LONG_TESTS=1)")
     func killDuringSaves() throws {
         let kills = ProcessInfo.processInfo.environment["PROPHRL_LONG_TESTS"] == "1" ? 200 : 20
@@ -39,6 +51,7 @@ struct CrashSafetyTests {
         var highestReported = 0
         var killsAfterProgress = 0
         var killsDuringSave = 0
+        let firstSave = try Self.secondsToFirstSave(path: dir.path("calibration.sqlite"))
         for kill in 0..<kills {
             let process = Process()
             process.executableURL = Self.binary
@@ -47,9 +60,10 @@ struct CrashSafetyTests {
             process.standardOutput = pipe
             process.standardError = pipe
             try process.run()
-            // A seeded delay between 5 and 400 ms: kills land in startup, tensor generation,
-            // mid-transaction, commit, WAL checkpoint and retention alike.
-            let delay = 0.005 + 0.395 * rng.nextUniform()
+            // A seeded delay from 0.2 to 2.5 times the calibrated time to a first commit: kills land in
+            // start-up, tensor generation, mid-transaction, commit, WAL checkpoint and retention alike, however
+            // fast or loaded the machine is.
+            let delay = firstSave * (0.2 + 2.3 * rng.nextUniform())
             Thread.sleep(forTimeInterval: delay)
             Foundation.kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
@@ -95,6 +109,7 @@ struct CrashSafetyTests {
         #expect(highestReported > 0, "the writer never committed a checkpoint; the test exercised nothing")
         #expect(killsAfterProgress >= kills / 4)
         #expect(killsDuringSave >= 1, "no kill landed inside a save; the delays do not cover the save window")
-        print("crash test: \(kills) kills, \(killsDuringSave) inside a save, highest committed step \(highestReported)")
+        print("crash test: \(kills) kills, \(killsDuringSave) inside a save, highest committed step \(highestReported), "
+              + "first save after \(firstSave) s")
     }
 }

@@ -1,0 +1,24 @@
+import FlowPolicy
+import Foundation
+import ProphRL
+import ProphRLCore
+import Testing
+
+/// The configs behind docs/results.md stay parseable.
+@Suite("Committed configs")
+struct CommittedConfigTests {
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+
+    @Test func resultsConfigsParse() throws {
+        let rl = try String(contentsOf: Self.root.appendingPathComponent("configs/pick-bottle-rl.json"), encoding: .utf8)
+        let file = try RLConfigFile.parse(json: rl, task: "pick-bottle")
+        #expect(file.iterations == 60 && file.options.objective == .flowScale)
+        let sft = try String(contentsOf: Self.root.appendingPathComponent("configs/pick-bottle-sft.json"), encoding: .utf8)
+        guard case .object(let members) = try JSONValue.parse(sft), case .object(let inner)? = members.first(where: { $0.0 == "sft" })?.1 else {
+            Issue.record("sft config has no 'sft' object"); return
+        }
+        var options = SFTOptions()
+        try options.apply(inner)
+        #expect(options.steps == 6000 && options.batchSize == 64)
+    }
+}

@@ -1,0 +1,55 @@
+import Foundation
+import Testing
+
+/// The policy pipeline through the real binary at tiny sizes: collect → SFT → eval → one RL iteration → resume.
+@Suite("prophrl policy / sim eval / rl train")
+struct PolicyCLITests {
+    static let tinyPolicy = #"{"policy": {"chunkSteps": 4, "denoisingSteps": 2, "hiddenWidth": 16, "conditionWidth": 16}, "sft": {"steps": 4, "batchSize": 8, "checkpointEvery": 2}}"#
+
+    @Test func sftEvalRLAndResume() throws {
+        let dir = try SimCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let demos = "\(dir)/demos.hdf5", sft = "\(dir)/sft.sqlite", rl = "\(dir)/rl.sqlite"
+        try Data(Self.tinyPolicy.utf8).write(to: URL(fileURLWithPath: "\(dir)/sft.json"))
+        try Data(#"{"groupSize": 2, "groupsPerIteration": 1, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2}"#.utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/rl.json"))
+        let collect = try CLITests.run(["sim", "collect", "--task", "pull-tissue", "--episodes", "2", "--resolution", "16", "--out", demos])
+        #expect(collect.status == 0, "\(collect.output)")
+
+        let first = try CLITests.run(["policy", "sft", "--data", demos, "--config", "\(dir)/sft.json", "--out", sft])
+        #expect(first.status == 0, "\(first.output)")
+        #expect(first.output.contains("sft: 2 demos"))
+        // A longer schedule on the same run file resumes from its last checkpoint.
+        let resumed = try CLITests.run(["policy", "sft", "--data", demos, "--config", "\(dir)/sft.json", "--steps", "6", "--out", sft])
+        #expect(resumed.status == 0 && resumed.output.contains("resuming \(sft) at step 4"), "\(resumed.output)")
+
+        let eval = try CLITests.run(["sim", "eval", "--policy", sft, "--task", "pull-tissue", "--episodes", "1", "--runs", "2",
+                                     "--resolution", "16", "--frames-dir", "\(dir)/frames"])
+        #expect(eval.status == 0, "\(eval.output)")
+        #expect(eval.output.contains("pull-tissue: success") && eval.output.contains("(2 runs × 1 episodes)"))
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/frames/run1-seed10000000/frame_0000.png"))
+
+        let train = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pull-tissue", "--config", "\(dir)/rl.json",
+                                      "--resolution", "16", "--out", rl])
+        #expect(train.status == 0, "\(train.output)")
+        #expect(train.output.contains("iter 1: reward"))
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/rl-reward.png"))
+        let evalRL = try CLITests.run(["sim", "eval", "--policy", rl, "--task", "pull-tissue", "--episodes", "1", "--runs", "1",
+                                       "--resolution", "16"])
+        #expect(evalRL.status == 0, "\(evalRL.output)")
+    }
+
+    @Test func badConfigsFailNamingTheKey() throws {
+        let dir = try SimCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try Data(#"{"policy": {"hiddenWidth": 0}}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/bad.json"))
+        let sft = try CLITests.run(["policy", "sft", "--data", "\(dir)/none.hdf5", "--config", "\(dir)/bad.json", "--out", "\(dir)/x.sqlite"])
+        #expect(sft.status != 0 && sft.output.contains("hiddenWidth"), "\(sft.output)")
+        try Data(#"{"objective": "ppo"}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/rl.json"))
+        let rl = try CLITests.run(["rl", "train", "--policy", "\(dir)/none.sqlite", "--task", "pick-bottle", "--config",
+                                   "\(dir)/rl.json", "--out", "\(dir)/rl.sqlite"])
+        #expect(rl.status != 0 && rl.output.contains("objective"), "\(rl.output)")
+        let eval = try CLITests.run(["sim", "eval", "--policy", "\(dir)/none.sqlite", "--task", "pick-bottle", "--runs", "0"])
+        #expect(eval.status != 0 && eval.output.contains("--runs"), "\(eval.output)")
+    }
+}
