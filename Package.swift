@@ -59,6 +59,7 @@ let package = Package(
         .target(name: "SoftRaster", dependencies: ["ProphRLCore"], path: "Adapters/SoftRaster"),
         .systemLibrary(name: "CHDF5", path: "Adapters/CHDF5", pkgConfig: "hdf5", providers: [.apt(["libhdf5-dev"])]),
         .target(name: "HDF5Episodes", dependencies: ["ProphRLCore", "CHDF5"], path: "Adapters/HDF5Episodes"),
+        .target(name: "ProphetDiT", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/ProphetDiT"),
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
         .target(name: "FlowPolicy", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/FlowPolicy"),
 
@@ -69,6 +70,8 @@ let package = Package(
         // MARK: - Benchmarks (release executables)
         .executableTarget(name: "CheckpointBench", dependencies: ["ProphRLCore", "CheckpointSQLite"],
                           path: "Benchmarks/CheckpointBench"),
+        .executableTarget(name: "ProphetBench", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore"],
+                          path: "Benchmarks/ProphetBench"),
         .executableTarget(name: "PolicyBench",
                           dependencies: ["FlowPolicy", "BulletSimulator", "SoftRaster", "CheckpointSQLite", "ProphRL", "ProphRLCore"],
                           path: "Benchmarks/PolicyBench"),
@@ -80,7 +83,7 @@ let package = Package(
             name: "prophrl",
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
-                "BulletSimulator", "SoftRaster", "HDF5Episodes", "TensorEngine",
+                "BulletSimulator", "SoftRaster", "HDF5Episodes", "ProphetDiT", "TensorEngine",
                 "VideoFFmpeg", "FarnebackFlow", "FlowPolicy",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
@@ -99,6 +102,7 @@ let package = Package(
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "ProphetDiTTests", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FlowPolicyTests",
                     dependencies: ["FlowPolicy", "TensorEngine", "ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),

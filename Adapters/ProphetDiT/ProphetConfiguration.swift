@@ -1,0 +1,99 @@
+import ProphRLCore
+
+/// Sizes and switches of a Prophet world model (world-model.md §1, §10).
+public struct ProphetConfiguration: Sendable, Equatable, Codable {
+    /// Frame width and height in pixels (multiples of 16).
+    public var width: Int
+    /// Frame height in pixels (a multiple of 16).
+    public var height: Int
+    /// New frames per chunk (T, a multiple of 4).
+    public var chunkFrames: Int
+    /// Values per action step (N effectors × 7).
+    public var actionDimension: Int
+    /// Autoencoder latent channels.
+    public var latentChannels: Int
+    /// Autoencoder widths of the three stride-2 stages.
+    public var encoderWidths: [Int]
+    /// DiT width D.
+    public var modelWidth: Int
+    /// DiT depth (blocks).
+    public var depth: Int
+    /// Attention heads.
+    public var heads: Int
+    /// adaLN-LoRA rank r.
+    public var adaLNRank: Int
+    /// History latents kept in memory (15 = 60 frames).
+    public var historyLatents: Int
+    /// Path 1 of the dual action conditioning: action chunk MLP into the timestep embedding and adaLN bias.
+    public var actionConditioning: Bool
+    /// Path 2: action-frame latents concatenated on channels.
+    public var actionFrames: Bool
+    /// FramePack-style history memory K/V in every block.
+    public var historyMemory: Bool
+    /// Timestep scaling factor s_t of the sinusoidal embedding.
+    public var timestepScale: Float
+    /// Frames per second of the video.
+    public var framesPerSecond: Double
+
+    /// Latent frames per chunk, T_l = 1 + T/4.
+    public var latentFrames: Int { 1 + chunkFrames / 4 }
+    /// Latent grid height.
+    public var latentHeight: Int { height / 8 }
+    /// Latent grid width.
+    public var latentWidth: Int { width / 8 }
+
+    /// Creates a configuration; see ``validate()`` for the rules.
+    public init(width: Int = 64, height: Int = 64, chunkFrames: Int = 20, actionDimension: Int = 7,
+                latentChannels: Int = 16, encoderWidths: [Int] = [32, 64, 64], modelWidth: Int = 192, depth: Int = 6,
+                heads: Int = 3, adaLNRank: Int = 64, historyLatents: Int = 15, actionConditioning: Bool = true,
+                actionFrames: Bool = false, historyMemory: Bool = true, timestepScale: Float = 1000,
+                framesPerSecond: Double = 10) {
+        self.width = width
+        self.height = height
+        self.chunkFrames = chunkFrames
+        self.actionDimension = actionDimension
+        self.latentChannels = latentChannels
+        self.encoderWidths = encoderWidths
+        self.modelWidth = modelWidth
+        self.depth = depth
+        self.heads = heads
+        self.adaLNRank = adaLNRank
+        self.historyLatents = historyLatents
+        self.actionConditioning = actionConditioning
+        self.actionFrames = actionFrames
+        self.historyMemory = historyMemory
+        self.timestepScale = timestepScale
+        self.framesPerSecond = framesPerSecond
+    }
+
+    /// Configuration A of world-model.md §10 (64×64, D 192, depth 6, 3 heads).
+    public static let defaultA = ProphetConfiguration()
+
+    /// A tiny configuration for tests (32×32, 8 frames per chunk, D 48, depth 2).
+    public static let tiny = ProphetConfiguration(width: 32, height: 32, chunkFrames: 8, latentChannels: 16,
+                                                  encoderWidths: [8, 16, 16], modelWidth: 48, depth: 2, heads: 2,
+                                                  adaLNRank: 8, historyLatents: 15)
+
+    /// Checks every size.
+    /// - Throws: ``ValidationError`` naming the first bad field, the expectation and the value.
+    public func validate() throws {
+        for (name, value) in [("width", width), ("height", height)] where value < 16 || value % 16 != 0 {
+            throw ValidationError.invalid(argument: name, reason: "expected a positive multiple of 16, got \(value)")
+        }
+        if chunkFrames < 4 || chunkFrames % 4 != 0 {
+            throw ValidationError.invalid(argument: "chunkFrames", reason: "expected a positive multiple of 4, got \(chunkFrames)")
+        }
+        try Validate.atLeastOne(actionDimension, "actionDimension")
+        try Validate.atLeastOne(latentChannels, "latentChannels")
+        try Validate.count(encoderWidths.count, equals: 3, "encoderWidths")
+        if modelWidth % heads != 0 || (modelWidth / heads) % 2 != 0 || modelWidth / heads < 6 {
+            throw ValidationError.invalid(argument: "modelWidth",
+                                          reason: "expected a multiple of heads (\(heads)) with an even head size ≥ 6, got \(modelWidth)")
+        }
+        try Validate.atLeastOne(depth, "depth")
+        try Validate.atLeastOne(adaLNRank, "adaLNRank")
+        if historyLatents != 15 {
+            throw ValidationError.invalid(argument: "historyLatents", reason: "expected 15 (12 | 2 | 1 segments), got \(historyLatents)")
+        }
+    }
+}

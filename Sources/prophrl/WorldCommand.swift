@@ -1,0 +1,111 @@
+import ArgumentParser
+import CheckpointSQLite
+import Foundation
+import HDF5Episodes
+import ProphetDiT
+import ProphRLCore
+import TensorEngine
+
+/// `prophrl world`: train, fine-tune, roll out and evaluate the Prophet world model.
+struct WorldCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "world",
+        abstract: "Prophet world model: train (AE + DiT), LoRA fine-tune, roll out, evaluate.",
+        subcommands: [WorldTrainCommand.self, WorldFinetuneCommand.self, WorldRolloutCommand.self, WorldEvalCommand.self]
+    )
+}
+
+/// What a world-model run stores in its run record's config: the model configuration and the LoRA rank, if any.
+struct WorldRunConfig: Codable {
+    var prophet: ProphetConfiguration
+    var loraRank: Int?
+    var datasets: [String]
+
+    func json() throws -> String { String(decoding: try JSONEncoder().encode(self), as: UTF8.self) }
+    static func parse(_ json: String) throws -> WorldRunConfig {
+        do { return try JSONDecoder().decode(WorldRunConfig.self, from: Data(json.utf8)) } catch {
+            throw CLIError("run config: not a world-model run (\(error))")
+        }
+    }
+}
+
+/// Conversions between the trainer/model tensors and checkpoints, and dataset loading (composition-root glue).
+enum WorldSupport {
+    static func configuration(named name: String) throws -> ProphetConfiguration {
+        switch name {
+        case "a", "A", "default": return .defaultA
+        case "small":
+            return ProphetConfiguration(encoderWidths: [16, 32, 32], modelWidth: 96, depth: 4, heads: 2, adaLNRank: 32)
+        case "tiny": return ProphetConfiguration(width: 64, height: 64, encoderWidths: [8, 16, 16], modelWidth: 48, depth: 2,
+                                                 heads: 2, adaLNRank: 8)
+        default: throw CLIError("--config: expected a, small or tiny, got '\(name)'")
+        }
+    }
+
+    static func episodes(_ path: String) throws -> [Episode] {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--data: no such file '\(path)'") }
+        let store = HDF5EpisodeStore(path: path)
+        return try worldBlocking {
+            var all: [Episode] = []
+            for summary in try await store.list(task: nil) { all.append(try await store.load(id: summary.id)) }
+            return all
+        }
+    }
+
+    static func checkpoint(_ trainer: ProphetTrainer, wallTime: Double, metrics: [String: Double]) throws -> Checkpoint {
+        let state = try trainer.stateTensors()
+        let tensors = try state.filter { !$0.key.hasPrefix("aeopt.") && !$0.key.hasPrefix("ditopt.") }
+            .map { try NamedTensor(name: $0.key, values: $0.value.scalars, shape: $0.value.shape) }
+        let optimizer = try state.filter { $0.key.hasPrefix("aeopt.") || $0.key.hasPrefix("ditopt.") }
+            .map { try NamedTensor(name: $0.key, values: $0.value.scalars, shape: $0.value.shape) }
+        return try Checkpoint(step: trainer.autoencoderStep + trainer.ditStep, wallTime: wallTime, metrics: metrics,
+                              tensors: tensors, optimizerState: optimizer, rngStates: ["trainer": trainer.rng.state])
+    }
+
+    static func tensors(_ named: [NamedTensor]) throws -> [String: Tensor] {
+        Dictionary(uniqueKeysWithValues: try named.map { ($0.name, try Tensor($0.floats(), shape: $0.shape)) })
+    }
+
+    /// The model of the latest checkpoint of a run file (LoRA adapters enabled when the run has them).
+    static func loadModel(_ path: String) throws -> (ProphetModel, WorldRunConfig) {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--model: no such file '\(path)'") }
+        let store = try SQLiteCheckpointStore(path: path, mode: .readOnly)
+        let config = try WorldRunConfig.parse(try store.runRecord().configJSON)
+        guard let latest = try store.latest() else { throw CLIError("--model: '\(path)' has no checkpoint yet") }
+        let model = try ProphetModel(configuration: config.prophet, seed: 0)
+        if let rank = config.loraRank {
+            var rng = SeededGenerator(seed: 0)
+            try model.denoiser.enableLoRA(rank: rank, rng: &rng)
+        }
+        let state = try tensors(latest.tensors)
+        try model.load(parameters: Dictionary(uniqueKeysWithValues: state.filter { $0.key.hasPrefix("model.") }
+            .map { (String($0.key.dropFirst(6)), $0.value) }))
+        return (model, config)
+    }
+
+    static func parseSampler(steps: Int, rule: String) throws -> KarrasSampler {
+        guard let parsed = KarrasSampler.Rule(rawValue: rule) else {
+            throw CLIError("--sampler: expected multistep or euler, got '\(rule)'")
+        }
+        guard steps >= 1 else { throw CLIError("--steps: expected ≥ 1, got \(steps)") }
+        return try KarrasSampler(steps: steps, rule: parsed)
+    }
+}
+
+/// Runs an async call from a synchronous command.
+func worldBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
+    let box = WorldResultBox<T>()
+    let semaphore = DispatchSemaphore(value: 0)
+    Task {
+        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
+        semaphore.signal()
+    }
+    semaphore.wait()
+    guard let result = box.result else { throw CLIError("internal: an async call finished without a result") }
+    return try result.get()
+}
+
+/// Carries a result across the semaphore; written before `signal`, read after `wait`.
+private final class WorldResultBox<T>: @unchecked Sendable {
+    var result: Result<T, Error>?
+}
