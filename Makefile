@@ -32,7 +32,7 @@ check-architecture:
 # No --parallel: it drops XCTest's closing summary (docs/architecture.md, testing notes).
 # Tests that run against real sockets and a 500 Hz controller simulator need the cooperative thread pool to
 # themselves: they run after the rest, one at a time.
-REALTIME_TESTS := RobotRTDETests\.|prophrlTests\.RobotCLITests
+REALTIME_TESTS := RobotRTDETests\.|prophrlTests\.RobotCLITests|prophrlTests\.DeployCLITests
 
 test: deps check-architecture
 	$(SWIFT) build --build-tests

@@ -5,11 +5,12 @@ import Testing
 
 @Suite("Real-robot environment over a RobotLink (loopback)")
 struct RobotEnvironmentTests {
-    func environment(maxActions: Int = 200) throws -> RobotEnvironment<LoopbackRobotLink, ScriptedCamera> {
+    func environment(maxActions: Int = 200, maxActionTranslation: Double = 0.01) throws -> RobotEnvironment<LoopbackRobotLink, ScriptedCamera> {
         var configuration = RobotEnvironment<LoopbackRobotLink, ScriptedCamera>.Configuration(tasks: ["place-bowl": "place the bowl"])
         configuration.realTime = false
         configuration.servoRate = 50
         configuration.maxActions = maxActions
+        configuration.maxActionTranslation = maxActionTranslation
         return RobotEnvironment(link: try LoopbackRobotLink(), camera: try ScriptedCamera(frames: [try RGBImage(width: 8, height: 6)]),
                                 configuration: configuration)
     }
@@ -48,9 +49,18 @@ struct RobotEnvironmentTests {
         await #expect(throws: ValidationError.self) { try await env.step(try chunk(dx: 0.001)) }
     }
 
+    @Test("Actions longer than the per-action limit are scaled down and counted")
+    func perActionLimit() async throws {
+        let env = try environment()
+        let start = try await env.reset(task: "place-bowl", seed: 0)
+        let step = try await env.step(try chunk(dx: 0.05, steps: 2))
+        #expect(await env.clippedActions() == 2)
+        #expect(abs(step.observation.state.effectors[0].pose.position.x - start.state.effectors[0].pose.position.x - 0.02) < 1e-6)
+    }
+
     @Test("An action beyond the safety envelope stops the episode with a typed violation")
     func envelope() async throws {
-        let env = try environment()
+        let env = try environment(maxActionTranslation: 10)
         _ = try await env.reset(task: "place-bowl", seed: 0)
         await #expect(throws: SafetyViolation.self) { try await env.step(try chunk(dx: 0.8, steps: 1)) }
         await #expect(throws: ValidationError.self) { try await env.step(try chunk(dx: 0.001)) }

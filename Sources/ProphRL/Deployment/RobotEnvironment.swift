@@ -33,6 +33,11 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
         public var maxActions = 200
         /// How actions are read (the paper's real-robot convention by default).
         public var semantics: ActionSemantics = .absoluteDifference
+        /// Largest translation one action may command (m); longer ones are scaled down and counted. The default
+        /// keeps the minimum-jerk profile under the envelope's 10 m/s² at 10 Hz.
+        public var maxActionTranslation = 0.01
+        /// Largest roll, pitch or yaw change one action may command (rad); larger ones are clamped and counted.
+        public var maxActionRotation = 0.1
 
         /// Creates a configuration.
         public init(tasks: [String: String]) { self.tasks = tasks }
@@ -58,6 +63,7 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
     private var instruction = ""
     private var executed = 0
     private var record: [ExecutedAction] = []
+    private var clipped = 0
 
     /// Creates the environment; the link connects at the first reset.
     public init(link: Link, camera: Cam, configuration: Configuration) {
@@ -83,13 +89,17 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
         instruction = text
         executed = 0
         record = []
+        clipped = 0
         return Observation(image: try await camera.capture(), instruction: text, state: start)
     }
 
     /// Integrates the chunk from the integrated state and streams it, action by action.
     public func step(_ chunk: ActionChunk) async throws -> EnvironmentStep {
         guard let current = state else { throw ValidationError.invalid(argument: "step", reason: "no episode running; call reset") }
-        let targets = try ActionIntegrator(semantics: configuration.semantics).integrate(chunk, from: current)
+        let (limited, clippedNow) = try Self.limit(chunk, translation: configuration.maxActionTranslation,
+                                                   rotation: configuration.maxActionRotation)
+        clipped += clippedNow
+        let targets = try ActionIntegrator(semantics: configuration.semantics).integrate(limited, from: current)
         let substeps = max(Int((configuration.servoRate / configuration.controlRate).rounded()), 1)
         let period = Duration.seconds(1 / configuration.servoRate)
         var frames: [RGBImage] = [], done: [Bool] = []
@@ -164,6 +174,33 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
 
     /// Every executed action of the current episode.
     public func trajectory() -> [ExecutedAction] { record }
+
+    /// How many actions of the current episode were clipped to the per-action limits.
+    public func clippedActions() -> Int { clipped }
+
+    /// The chunk with every action's translation scaled to at most `translation` and each angle clamped to
+    /// ±`rotation`, and how many actions changed.
+    static func limit(_ chunk: ActionChunk, translation: Double, rotation: Double) throws -> (ActionChunk, Int) {
+        var values = chunk.values
+        var changed = 0
+        let d = EndEffectorAction.dimension
+        for start in stride(from: 0, to: values.count, by: d) {
+            let t = (0..<3).map { Double(values[start + $0]) }
+            let norm = (t[0] * t[0] + t[1] * t[1] + t[2] * t[2]).squareRoot()
+            var touched = false
+            if norm > translation {
+                for i in 0..<3 { values[start + i] = Float(t[i] * translation / norm) }
+                touched = true
+            }
+            for i in 3..<6 where abs(Double(values[start + i])) > rotation {
+                values[start + i] = Float(values[start + i] < 0 ? -rotation : rotation)
+                touched = true
+            }
+            if touched { changed += 1 }
+        }
+        return (try ActionChunk(steps: chunk.steps, maxEffectors: chunk.maxEffectors, values: values, validity: chunk.validity),
+                changed)
+    }
 
     /// The minimum-jerk profile `10t³ − 15t⁴ + 6t⁵`: zero velocity and acceleration at both ends of an action,
     /// so streaming never jumps in velocity (peak acceleration `5.77·d/T²` for a displacement d in time T).
