@@ -86,10 +86,12 @@ struct RunsCommandTests {
             writer.waitUntilExit()
         }
         // Wait for the first committed checkpoint, then read repeatedly while saves continue.
-        var waited = 0
-        while (try? CLITests.run(["runs", "show", run]).output.contains("checkpoints (0)")) != false && waited < 100 {
+        // (On a loaded machine the writer may not even have created the file yet: keep waiting, up to 60 s.)
+        let deadline = Date().addingTimeInterval(60)
+        while Date() < deadline {
+            if let shown = try? CLITests.run(["runs", "show", run]), shown.status == 0,
+               !shown.output.contains("checkpoints (0)") { break }
             Thread.sleep(forTimeInterval: 0.05)
-            waited += 1
         }
         var steps = Set<String>()
         for _ in 0..<10 {
