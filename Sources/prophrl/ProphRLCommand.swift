@@ -11,7 +11,7 @@ struct ProphRLCommand: ParsableCommand {
         version: ProphRLInfo.version,
         subcommands: [SelfCheckCommand.self, ScheduleCommand.self, RunsCommand.self, RobotGroupCommand.self,
                       SimCommand.self, EvalFlowCommand.self, FlowCommand.self, ActionFramesCommand.self,
-                      PolicyCommand.self, RLCommand.self, JudgeCommand.self]
+                      PolicyCommand.self, RLCommand.self, JudgeCommand.self, DemoCommand.self]
     )
 
     /// Chooses the OpenBLAS kernel before anything loads it, then runs the command line.

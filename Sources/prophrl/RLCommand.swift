@@ -7,12 +7,13 @@ import PNGImage
 import ProphRL
 import ProphRLCore
 import SoftRaster
+import VideoJudge
 
 /// `prophrl rl`: policy-gradient training of the flow head (FA-GRPO + FlowScale and ablations).
 struct RLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rl", abstract: "RL of the flow policy with FA-GRPO + FlowScale (or an ablation).",
-        subcommands: [RLTrainCommand.self])
+        subcommands: [RLTrainCommand.self, RLReportCommand.self])
 }
 
 /// `prophrl rl train --policy sft.sqlite --task T --config rl.json --out rl.sqlite`.
@@ -36,6 +37,8 @@ struct RLTrainCommand: ParsableCommand {
     @Option(help: "The RL run file (SQLite checkpoints and metrics).") var out: String
     @Option(help: "PNG file prefix for the diagnostic plots (default: --out without extension).") var plot: String?
     @Option(help: "Square camera resolution; must match the policy's training data.") var resolution: Int = 64
+    @Option(help: "Reward: 'oracle' (the simulator's success predicate) or 'judge:PATH' (a learned video judge run file).")
+    var reward: String = "oracle"
 
     func run() throws {
         let simTask: SimTask
@@ -51,16 +54,28 @@ struct RLTrainCommand: ParsableCommand {
         }
         if let iterations { file.iterations = iterations }
         try file.validate()
+        let judgePath = try Self.judgePath(reward)
         let prefix = plot ?? (out.hasSuffix(".sqlite") ? String(out.dropLast(7)) : out)
         let (policyPath, out, resolution, configured) = (policy, out, resolution, file)
         try runBlocking {
             try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: configured.outerStepsGiven,
-                                 out: out, plotPrefix: prefix, resolution: resolution)
+                                 out: out, plotPrefix: prefix, resolution: resolution, judgePath: judgePath)
         }
     }
 
+    /// The judge run file of `--reward judge:PATH`, nil for `oracle`.
+    static func judgePath(_ reward: String) throws -> String? {
+        if reward == "oracle" { return nil }
+        guard reward.hasPrefix("judge:"), reward.count > 6 else {
+            throw CLIError("--reward: expected 'oracle' or 'judge:PATH', got \(reward)")
+        }
+        let path = String(reward.dropFirst(6))
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--reward: no judge run file at \(path)") }
+        return path
+    }
+
     static func train(policyPath: String, task: SimTask, file: RLConfigFile, explicitOuterSteps: Bool, out: String,
-                      plotPrefix: String, resolution: Int) async throws {
+                      plotPrefix: String, resolution: Int, judgePath: String? = nil) async throws {
         let sftStore = try SQLiteCheckpointStore(path: policyPath, mode: .readOnly)
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
@@ -78,7 +93,8 @@ struct RLTrainCommand: ParsableCommand {
         }
         if start == 0, (try? store.runRecord()) == nil {
             let config = JSONValue.object([(FlowPolicy.configurationKey, policy.configuration.json), ("rl", file.json),
-                                           ("sft", .string(policyPath))])
+                                           ("sft", .string(policyPath)),
+                                           ("reward", .string(judgePath.map { "judge:" + $0 } ?? "oracle"))])
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
         }
@@ -88,8 +104,17 @@ struct RLTrainCommand: ParsableCommand {
         let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
         // The one line to change for RL inside Prophet: WorldModelEnvironment(model: prophet, ...) instead.
         let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
+        let rewardSource: RewardSource
+        if let judgePath {
+            let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
+            rewardSource = .model(judge, framesPerSecond: 10)
+            print("reward: learned video judge \(judgePath) (training success below is still the simulator's, for reference)")
+        } else {
+            rewardSource = .environmentSuccess
+            print("reward: simulator oracle (success predicate)")
+        }
         let trainer = try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                      environment: environment, reward: .environmentSuccess)
+                                      environment: environment, reward: rewardSource)
         print("rl: \(task.rawValue), \(file.options.objective.rawValue), \(file.options.groupsPerIteration)×\(file.options.groupSize) "
               + "rollouts of ≤ \(file.options.outerSteps) chunks per iteration, \(file.iterations) iterations")
         let retention = try RetentionPolicy(keepLast: 2)
