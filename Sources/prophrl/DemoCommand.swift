@@ -13,8 +13,8 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run collect → SFT → RL → evaluation in physics for one task and print the SFT vs RL table.",
         discussion: """
-        Default scale (≈ 5–10 min on 2 cores): 100 expert demos, 3000 SFT steps of 64, 25 RL iterations of 4×8
-        rollouts (FA-GRPO + FlowScale, configs/pick-bottle-rl.json settings), 2 evaluation runs × 50 episodes per
+        Default scale (≈ 2–3 min on 2 cores): 100 expert demos, 3000 SFT steps of 64, 25 RL iterations of 4×8
+        rollouts (FA-GRPO + FlowScale, configs/pick-bottle-rl.json settings), 3 evaluation runs × 100 episodes per
         policy on seeds from 10,000,000 (never trained on). --quick: a smoke run of well under a minute.
         RL runs in the simulator with the oracle reward (or --reward judge:PATH); RL inside Prophet needs the world
         model adapter, which is not part of this build.
@@ -29,7 +29,7 @@ struct DemoCommand: ParsableCommand {
     /// The sizes of one demo run.
     struct Scale {
         var demos = 100, sftSteps = 3000, sftBatch = 64, rlIterations = 25, groups = 4, groupSize = 8
-        var evalRuns = 2, evalEpisodes = 50
+        var evalRuns = 3, evalEpisodes = 100
 
         static let quick = Scale(demos: 6, sftSteps: 150, sftBatch: 32, rlIterations: 2, groups: 2, groupSize: 4,
                                  evalRuns: 1, evalEpisodes: 3)

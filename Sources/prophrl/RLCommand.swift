@@ -129,10 +129,19 @@ struct RLTrainCommand: ParsableCommand {
                 "grad_norm": report.gradientNorm, "updates": Double(report.updates), "iteration_seconds": seconds,
             ]
             for (k, norm) in report.perStepGradientNorms.enumerated() { metrics["grad_norm_k\(k)"] = norm }
+            if judgePath != nil {
+                // How often the judge's verdict matches the simulator's success predicate on these (on-policy) rollouts.
+                let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
+                metrics["judge_agreement"] = Double(agree) / Double(max(report.rewards.count, 1))
+            }
             try store.logMetrics(step: iteration + 1, metrics)
             print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
                          iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
                          report.gradientNorm, seconds))
+            if let agreement = metrics["judge_agreement"] {
+                print(String(format: "        judge agrees with the simulator on %.1f %% of rollouts (true success rate %.3f)",
+                             100 * agreement, report.successRate))
+            }
             fflush(nil)
             if (iteration + 1) % file.checkpointEvery == 0 || iteration + 1 == file.iterations {
                 try store.save(try await policy.checkpoint(step: iteration + 1, wallTime: Date().timeIntervalSince1970,
