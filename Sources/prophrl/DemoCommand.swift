@@ -13,9 +13,11 @@ struct DemoCommand: ParsableCommand {
         commandName: "demo",
         abstract: "Run collect → SFT → RL → evaluation in physics for one task and print the SFT vs RL table.",
         discussion: """
-        Default scale (≈ 2–3 min on 2 cores): 100 expert demos, 3000 SFT steps of 64, 25 RL iterations of 4×8
-        rollouts (FA-GRPO + FlowScale, configs/pick-bottle-rl.json settings), 3 evaluation runs × 100 episodes per
-        policy on seeds from 10,000,000 (never trained on). --quick: a smoke run of well under a minute.
+        Default scale (≈ 4 min on 2 cores): 100 expert demos, 3000 SFT steps of 64, 25 RL iterations of 4×8
+        rollouts for FA-GRPO + FlowScale and for the FA-GRPO ablation (configs/pick-bottle-rl.json settings, same
+        SFT start and RL seed), 3 evaluation runs × 100 episodes per
+        policy on seeds from 10,000,000 (never trained on). --quick: a smoke run of well under a minute
+        (FlowScale only).
         RL runs in the simulator with the oracle reward (or --reward judge:PATH); RL inside Prophet needs the world
         model adapter, which is not part of this build.
         """)
@@ -57,7 +59,7 @@ struct DemoCommand: ParsableCommand {
 
         // 1. Expert demonstrations.
         let demos = path("demos.hdf5")
-        for stale in [demos, path("sft.sqlite"), path("rl.sqlite")] { try? FileManager.default.removeItem(atPath: stale) }
+        for stale in [demos, path("sft.sqlite")] { try? FileManager.default.removeItem(atPath: stale) }
         print("\n[1/4] collecting \(scale.demos) expert demos → \(demos)")
         let camera = try SimCommand.camera(64)
         let renderer = try SoftRasterizer()
@@ -87,32 +89,40 @@ struct DemoCommand: ParsableCommand {
         }
         print("SFT done at \(elapsed())")
 
-        // 3. RL (FA-GRPO + FlowScale).
-        let rl = path("rl.sqlite")
-        print("\n[3/4] RL, FA-GRPO + FlowScale → \(rl)")
-        var file = RLConfigFile()
-        file.options.seed = 1
-        file.options.task = simTask.rawValue
-        file.options.groupSize = scale.groupSize
-        file.options.groupsPerIteration = scale.groups
-        file.options.eta = 0.4
-        file.options.objectiveConfiguration.klCoefficient = 0.01
-        file.options.minibatchRollouts = 8
-        file.learningRate = 2e-4
-        file.iterations = scale.rlIterations
-        file.checkpointEvery = scale.rlIterations
-        try file.validate()
-        let rlFile = file
-        try runBlocking {
-            try await RLTrainCommand.train(policyPath: sft, task: simTask, file: rlFile, explicitOuterSteps: false, out: rl,
-                                           plotPrefix: path("rl"), resolution: 64, judgePath: judgePath)
+        // 3. RL: FA-GRPO + FlowScale, and (default scale) the FA-GRPO ablation from the same SFT start and seed.
+        let objectives: [RLOptions.Objective] = quick ? [.flowScale] : [.flowScale, .faGRPO]
+        var rlRuns: [(name: String, path: String)] = []
+        for (i, objective) in objectives.enumerated() {
+            let name = objective == .flowScale ? "rl" : "rl-\(objective.rawValue)"
+            let rl = path("\(name).sqlite")
+            try? FileManager.default.removeItem(atPath: rl)
+            print("\n[3/4] RL \(i + 1)/\(objectives.count), \(objective == .flowScale ? "FA-GRPO + FlowScale" : "FA-GRPO (ablation)") → \(rl)")
+            var file = RLConfigFile()
+            file.options.seed = 1
+            file.options.task = simTask.rawValue
+            file.options.objective = objective
+            file.options.groupSize = scale.groupSize
+            file.options.groupsPerIteration = scale.groups
+            file.options.eta = 0.4
+            file.options.objectiveConfiguration.klCoefficient = 0.01
+            file.options.minibatchRollouts = 8
+            file.learningRate = 2e-4
+            file.iterations = scale.rlIterations
+            file.checkpointEvery = scale.rlIterations
+            try file.validate()
+            let rlFile = file
+            try runBlocking {
+                try await RLTrainCommand.train(policyPath: sft, task: simTask, file: rlFile, explicitOuterSteps: false, out: rl,
+                                               plotPrefix: path(name), resolution: 64, judgePath: judgePath)
+            }
+            rlRuns.append((name, rl))
+            print("RL done at \(elapsed())")
         }
-        print("RL done at \(elapsed())")
 
         // 4. Evaluation in physics, fresh seeds.
         print("\n[4/4] evaluating SFT and RL: \(scale.evalRuns) runs × \(scale.evalEpisodes) episodes each, seeds from 10,000,000")
         var results: [String] = []
-        for (name, policy) in [("sft", sft), ("rl", rl)] {
+        for (name, policy) in [("sft", sft)] + rlRuns {
             let rates = try runBlocking {
                 try await SimEvalCommand.evaluate(path: policy, task: simTask, episodes: scale.evalEpisodes, runs: scale.evalRuns,
                                                   seedBase: 10_000_000, step: nil, resolution: 64, framesDir: nil,
@@ -129,8 +139,9 @@ struct DemoCommand: ParsableCommand {
         print("\n== \(simTask.rawValue): success in physics (%, mean ± std over \(scale.evalRuns) runs × \(scale.evalEpisodes) episodes) ==")
         print(table.render(markdown: false))
         print("\nRL environment: \(environmentLine)")
-        print("plots: \(path("rl-reward.png")), \(path("rl-diagnostics.png")), \(path("rl-gradnorms.png"))")
-        print("videos: \(path("videos/sft")), \(path("videos/rl")) (MP4, first episode of each evaluation run)")
+        print("plots: " + rlRuns.flatMap { r in ["reward", "diagnostics", "gradnorms"].map { path("\(r.name)-\($0).png") } }.joined(separator: ", "))
+        print("videos: " + (["sft"] + rlRuns.map(\.name)).map { path("videos/\($0)") }.joined(separator: ", ")
+              + " (MP4, first episode of each evaluation run)")
         print("table: \(path("table.md")); total \(elapsed())")
     }
 }
