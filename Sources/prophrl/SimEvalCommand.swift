@@ -2,6 +2,7 @@ import ArgumentParser
 import BulletSimulator
 import CheckpointSQLite
 import FlowPolicy
+import HDF5Episodes
 import Foundation
 import PNGImage
 import ProphRL
@@ -30,6 +31,8 @@ struct SimEvalCommand: ParsableCommand {
     @Option(help: "Write the frames of the first episode of each run as PNGs into this folder.") var framesDir: String?
     @Option(help: "Write the first episode of each run as an MP4 (H.264) into this folder.") var videoDir: String?
     @Option(help: "Write the result (task, method, per-run rates) as JSON for 'rl report'.") var json: String?
+    @Option(help: "Save every evaluated episode (frames, instruction, success) to this HDF5 file, e.g. as judge training data.")
+    var rolloutsOut: String?
 
     func run() throws {
         guard episodes >= 1 else { throw CLIError("--episodes: expected ≥ 1, got \(episodes)") }
@@ -37,11 +40,12 @@ struct SimEvalCommand: ParsableCommand {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         _ = try SimCommand.camera(resolution)
-        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir) =
-            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir)
+        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut) =
+            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut)
         let rates = try runBlocking {
             try await Self.evaluate(path: path, task: simTask, episodes: episodes, runs: runs, seedBase: seedBase,
-                                    step: step, resolution: resolution, framesDir: framesDir, videoDir: videoDir)
+                                    step: step, resolution: resolution, framesDir: framesDir, videoDir: videoDir,
+                                    rolloutsOut: rolloutsOut)
         }
         let (mean, std) = PolicyEvaluator<FlowPolicy, BulletEnvironment>.meanAndStd(rates)
         print(String(format: "%@: success %.1f %% ± %.1f (%d runs × %d episodes)", task, 100 * mean, 100 * std, runs, episodes))
@@ -73,7 +77,8 @@ struct SimEvalCommand: ParsableCommand {
     /// The success rate of each run.
     static func evaluate(path: String, task: SimTask, episodes: Int, runs: Int, seedBase: UInt64, step: Int?,
                          resolution: Int, framesDir: String?, videoDir: String? = nil,
-                         quiet: Bool = false) async throws -> [Double] {
+                         rolloutsOut: String? = nil, quiet: Bool = false) async throws -> [Double] {
+        let rolloutStore = rolloutsOut.map { HDF5EpisodeStore(path: $0) }
         let store = try SQLiteCheckpointStore(path: path, mode: .readOnly)
         let policy = try await FlowPolicy.load(from: store, step: step, weightsOnly: true)
         let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
@@ -88,7 +93,14 @@ struct SimEvalCommand: ParsableCommand {
             var successes = 0
             var episodesOut: [PolicyEvaluator<FlowPolicy, ScaledActionEnvironment<BulletEnvironment>>.Episode] = []
             for (i, seed) in seeds.enumerated() {
-                let episode = try await evaluator.episode(task: task.rawValue, seed: seed, record: (framesDir != nil || videoDir != nil) && i == 0)
+                let episode = try await evaluator.episode(task: task.rawValue, seed: seed, record: rolloutStore != nil || ((framesDir != nil || videoDir != nil) && i == 0))
+                if let rolloutStore {
+                    // Policy rollouts carry no per-chunk states here: only what a judge needs (video, instruction, label).
+                    try await rolloutStore.save(try Episode(
+                        id: "\(task.rawValue)-policy-\(episode.seed)", task: task.rawValue, instruction: task.instruction,
+                        seed: episode.seed, video: VideoClip(frames: episode.frames, framesPerSecond: 10), states: [], chunks: [],
+                        success: episode.success))
+                }
                 if episode.success { successes += 1 }
                 episodesOut.append(episode)
                 bar.advance(detail: "\(successes)/\(i + 1) successes")
