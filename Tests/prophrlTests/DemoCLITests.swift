@@ -31,6 +31,13 @@ struct DemoCLITests {
         #expect(train.status == 0 && train.output.contains("held-out accuracy"), "\(train.output)")
         let eval = try CLITests.run(["judge", "eval", "--judge", judge, "--data", noisy])
         #expect(eval.status == 0 && eval.output.contains("on 4 episodes"), "\(eval.output)")
+        // Policy rollouts saved by sim eval are judge data too.
+        let rollouts = "\(dir)/policy-rollouts.hdf5"
+        let saved = try CLITests.run(["sim", "eval", "--policy", "\(dir)/sft.sqlite", "--task", "pick-bottle", "--episodes", "2",
+                                      "--runs", "1", "--seed-base", "30000000", "--rollouts-out", rollouts])
+        #expect(saved.status == 0, "\(saved.output)")
+        let judged = try CLITests.run(["judge", "eval", "--judge", judge, "--data", rollouts])
+        #expect(judged.status == 0 && judged.output.contains("on 2 episodes"), "\(judged.output)")
         try Data(#"{"groupSize": 2, "groupsPerIteration": 1, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2}"#.utf8)
             .write(to: URL(fileURLWithPath: "\(dir)/rl.json"))
         let rl = try CLITests.run(["rl", "train", "--policy", "\(dir)/sft.sqlite", "--task", "pick-bottle", "--config", "\(dir)/rl.json",
