@@ -22,9 +22,8 @@ release: deps
 	$(SWIFT) build -c release
 
 demo: release
-	.build/release/prophrl --help
 	.build/release/prophrl selfcheck
-	.build/release/prophrl schedule
+	.build/release/prophrl demo
 
 check-architecture:
 	@scripts/check-architecture.sh

@@ -62,6 +62,7 @@ let package = Package(
         .target(name: "ProphetDiT", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/ProphetDiT"),
         .target(name: "BulletSimulator", dependencies: ["ProphRLCore", "BulletBridge"], path: "Adapters/BulletSimulator"),
         .target(name: "FlowPolicy", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/FlowPolicy"),
+        .target(name: "VideoJudge", dependencies: ["ProphRLCore", "TensorEngine"], path: "Adapters/VideoJudge"),
 
         // MARK: - Benchmarks (executables, not timed tests)
         .executableTarget(name: "TensorBench", dependencies: ["TensorEngine", "ProphRLCore", "COpenBLAS"],
@@ -84,7 +85,7 @@ let package = Package(
             dependencies: [
                 "ProphRLCore", "ProphRL", "CheckpointSQLite", "PNGImage", "RobotRTDE", "URControllerSim",
                 "BulletSimulator", "SoftRaster", "HDF5Episodes", "ProphetDiT", "TensorEngine",
-                "VideoFFmpeg", "FarnebackFlow", "FlowPolicy",
+                "VideoFFmpeg", "FarnebackFlow", "FlowPolicy", "VideoJudge",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             path: "Sources/prophrl"
@@ -103,6 +104,7 @@ let package = Package(
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphetDiTTests", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "VideoJudgeTests", dependencies: ["VideoJudge", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "FlowPolicyTests",
                     dependencies: ["FlowPolicy", "TensorEngine", "ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),

@@ -3,11 +3,12 @@ import ProphRLCore
 /// Records scripted-expert episodes and replays recorded ones in the simulator.
 public enum ExpertDemonstration {
     /// Runs the expert on `task`/`seed` and records frames, states and one single-step chunk per action.
+    /// Larger `waypointNoise`/`stepNoise` (m) give a noisy expert that sometimes fails (labelled judge data).
     /// - Throws: ``SimulatorError`` or a renderer error.
     public static func record(task: SimTask, seed: UInt64, renderer: any SceneRenderer, camera: SceneCamera,
-                              controlRate: Double = 10) throws -> Episode {
+                              controlRate: Double = 10, waypointNoise: Double = 0.003, stepNoise: Double = 0.0005) throws -> Episode {
         let run = try SimulationRun(task: task, seed: seed, controlRate: controlRate)
-        var expert = ScriptedExpert(run: run, seed: seed)
+        var expert = ScriptedExpert(run: run, seed: seed, waypointNoise: waypointNoise, stepNoise: stepNoise)
         var frames = [try renderer.render(run.renderScene(), camera: camera).image]
         var states: [RobotState] = []
         var chunks: [ActionChunk] = []

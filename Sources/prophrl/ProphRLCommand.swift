@@ -11,8 +11,8 @@ struct ProphRLCommand: ParsableCommand {
         version: ProphRLInfo.version,
         subcommands: [SelfCheckCommand.self, ScheduleCommand.self, RunsCommand.self, RobotGroupCommand.self,
                       SimCommand.self, EvalFlowCommand.self, FlowCommand.self, ActionFramesCommand.self,
-                      PolicyCommand.self, RLCommand.self, WorldCommand.self, CameraCommand.self,
-                      DeployCommand.self]
+                      PolicyCommand.self, RLCommand.self, JudgeCommand.self, WorldCommand.self, CameraCommand.self,
+                      DeployCommand.self, DemoCommand.self]
     )
 
     /// Chooses the OpenBLAS kernel before anything loads it, then runs the command line.

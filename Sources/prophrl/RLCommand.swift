@@ -7,12 +7,13 @@ import PNGImage
 import ProphRL
 import ProphRLCore
 import SoftRaster
+import VideoJudge
 
 /// `prophrl rl`: policy-gradient training of the flow head (FA-GRPO + FlowScale and ablations).
 struct RLCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rl", abstract: "RL of the flow policy with FA-GRPO + FlowScale (or an ablation).",
-        subcommands: [RLTrainCommand.self])
+        subcommands: [RLTrainCommand.self, RLReportCommand.self])
 }
 
 /// `prophrl rl train --policy sft.sqlite --task T --config rl.json --out rl.sqlite`.
@@ -36,6 +37,8 @@ struct RLTrainCommand: ParsableCommand {
     @Option(help: "The RL run file (SQLite checkpoints and metrics).") var out: String
     @Option(help: "PNG file prefix for the diagnostic plots (default: --out without extension).") var plot: String?
     @Option(help: "Square camera resolution; must match the policy's training data.") var resolution: Int = 64
+    @Option(help: "Reward: 'oracle' (the simulator's success predicate) or 'judge:PATH' (a learned video judge run file).")
+    var reward: String = "oracle"
 
     func run() throws {
         let simTask: SimTask
@@ -51,16 +54,28 @@ struct RLTrainCommand: ParsableCommand {
         }
         if let iterations { file.iterations = iterations }
         try file.validate()
+        let judgePath = try Self.judgePath(reward)
         let prefix = plot ?? (out.hasSuffix(".sqlite") ? String(out.dropLast(7)) : out)
         let (policyPath, out, resolution, configured) = (policy, out, resolution, file)
         try runBlocking {
             try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: configured.outerStepsGiven,
-                                 out: out, plotPrefix: prefix, resolution: resolution)
+                                 out: out, plotPrefix: prefix, resolution: resolution, judgePath: judgePath)
         }
     }
 
+    /// The judge run file of `--reward judge:PATH`, nil for `oracle`.
+    static func judgePath(_ reward: String) throws -> String? {
+        if reward == "oracle" { return nil }
+        guard reward.hasPrefix("judge:"), reward.count > 6 else {
+            throw CLIError("--reward: expected 'oracle' or 'judge:PATH', got \(reward)")
+        }
+        let path = String(reward.dropFirst(6))
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--reward: no judge run file at \(path)") }
+        return path
+    }
+
     static func train(policyPath: String, task: SimTask, file: RLConfigFile, explicitOuterSteps: Bool, out: String,
-                      plotPrefix: String, resolution: Int) async throws {
+                      plotPrefix: String, resolution: Int, judgePath: String? = nil) async throws {
         let sftStore = try SQLiteCheckpointStore(path: policyPath, mode: .readOnly)
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
@@ -78,7 +93,8 @@ struct RLTrainCommand: ParsableCommand {
         }
         if start == 0, (try? store.runRecord()) == nil {
             let config = JSONValue.object([(FlowPolicy.configurationKey, policy.configuration.json), ("rl", file.json),
-                                           ("sft", .string(policyPath))])
+                                           ("sft", .string(policyPath)),
+                                           ("reward", .string(judgePath.map { "judge:" + $0 } ?? "oracle"))])
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
         }
@@ -88,8 +104,17 @@ struct RLTrainCommand: ParsableCommand {
         let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
         // The one line to change for RL inside Prophet: WorldModelEnvironment(model: prophet, ...) instead.
         let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
+        let rewardSource: RewardSource
+        if let judgePath {
+            let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
+            rewardSource = .model(judge, framesPerSecond: 10)
+            print("reward: learned video judge \(judgePath) (training success below is still the simulator's, for reference)")
+        } else {
+            rewardSource = .environmentSuccess
+            print("reward: simulator oracle (success predicate)")
+        }
         let trainer = try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                      environment: environment, reward: .environmentSuccess)
+                                      environment: environment, reward: rewardSource)
         print("rl: \(task.rawValue), \(file.options.objective.rawValue), \(file.options.groupsPerIteration)×\(file.options.groupSize) "
               + "rollouts of ≤ \(file.options.outerSteps) chunks per iteration, \(file.iterations) iterations")
         let retention = try RetentionPolicy(keepLast: 2)
@@ -104,10 +129,19 @@ struct RLTrainCommand: ParsableCommand {
                 "grad_norm": report.gradientNorm, "updates": Double(report.updates), "iteration_seconds": seconds,
             ]
             for (k, norm) in report.perStepGradientNorms.enumerated() { metrics["grad_norm_k\(k)"] = norm }
+            if judgePath != nil {
+                // How often the judge's verdict matches the simulator's success predicate on these (on-policy) rollouts.
+                let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
+                metrics["judge_agreement"] = Double(agree) / Double(max(report.rewards.count, 1))
+            }
             try store.logMetrics(step: iteration + 1, metrics)
             print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
                          iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
                          report.gradientNorm, seconds))
+            if let agreement = metrics["judge_agreement"] {
+                print(String(format: "        judge agrees with the simulator on %.1f %% of rollouts (true success rate %.3f)",
+                             100 * agreement, report.successRate))
+            }
             fflush(nil)
             if (iteration + 1) % file.checkpointEvery == 0 || iteration + 1 == file.iterations {
                 try store.save(try await policy.checkpoint(step: iteration + 1, wallTime: Date().timeIntervalSince1970,

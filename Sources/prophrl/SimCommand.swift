@@ -40,11 +40,15 @@ struct SimCollectCommand: ParsableCommand {
     @Option(help: "Episodes per atomic file update.") var batch: Int = 10
     @Option(help: "Control steps per second (physics substeps = 240 / rate).") var controlRate: Double = 10
     @Option(help: "Output HDF5 file (appended to if it exists).") var out: String
+    @Option(help: "Expert waypoint noise std (m); e.g. 0.03 for a noisy expert that sometimes fails.") var waypointNoise: Double = 0.003
+    @Option(help: "Expert per-step noise std (m).") var stepNoise: Double = 0.0005
 
     func run() throws {
         let tasks = try SimCommand.tasks(task)
         guard episodes >= 1 else { throw CLIError("--episodes: expected ≥ 1, got \(episodes)") }
         guard batch >= 1 else { throw CLIError("--batch: expected ≥ 1, got \(batch)") }
+        guard waypointNoise >= 0, waypointNoise <= 0.2 else { throw CLIError("--waypoint-noise: expected 0…0.2 m, got \(waypointNoise)") }
+        guard stepNoise >= 0, stepNoise <= 0.05 else { throw CLIError("--step-noise: expected 0…0.05 m, got \(stepNoise)") }
         guard controlRate >= 1, controlRate <= 240 else {
             throw CLIError("--control-rate: expected 1...240 steps per second, got \(controlRate)")
         }
@@ -59,7 +63,8 @@ struct SimCollectCommand: ParsableCommand {
             var taskSuccesses = 0
             for k in 0..<episodes {
                 let episode = try ExpertDemonstration.record(task: task, seed: seed &+ UInt64(k), renderer: renderer,
-                                                             camera: camera, controlRate: controlRate)
+                                                             camera: camera, controlRate: controlRate,
+                                                             waypointNoise: waypointNoise, stepNoise: stepNoise)
                 pending.append(episode)
                 done += 1
                 if episode.success { successes += 1; taskSuccesses += 1 }

@@ -2,11 +2,13 @@ import ArgumentParser
 import BulletSimulator
 import CheckpointSQLite
 import FlowPolicy
+import HDF5Episodes
 import Foundation
 import PNGImage
 import ProphRL
 import ProphRLCore
 import SoftRaster
+import VideoFFmpeg
 
 /// `prophrl sim eval --policy policy.sqlite --task T --episodes N --runs R`: closed-loop success in physics.
 struct SimEvalCommand: ParsableCommand {
@@ -27,6 +29,10 @@ struct SimEvalCommand: ParsableCommand {
     @Option(help: "Checkpoint step (default: latest).") var step: Int?
     @Option(help: "Square camera resolution; must match the training data.") var resolution: Int = 64
     @Option(help: "Write the frames of the first episode of each run as PNGs into this folder.") var framesDir: String?
+    @Option(help: "Write the first episode of each run as an MP4 (H.264) into this folder.") var videoDir: String?
+    @Option(help: "Write the result (task, method, per-run rates) as JSON for 'rl report'.") var json: String?
+    @Option(help: "Save every evaluated episode (frames, instruction, success) to this HDF5 file, e.g. as judge training data.")
+    var rolloutsOut: String?
 
     func run() throws {
         guard episodes >= 1 else { throw CLIError("--episodes: expected ≥ 1, got \(episodes)") }
@@ -34,18 +40,45 @@ struct SimEvalCommand: ParsableCommand {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         _ = try SimCommand.camera(resolution)
-        let (path, episodes, runs, seedBase, step, resolution, framesDir) = (policy, episodes, runs, seedBase, step, resolution, framesDir)
+        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut) =
+            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut)
         let rates = try runBlocking {
             try await Self.evaluate(path: path, task: simTask, episodes: episodes, runs: runs, seedBase: seedBase,
-                                    step: step, resolution: resolution, framesDir: framesDir)
+                                    step: step, resolution: resolution, framesDir: framesDir, videoDir: videoDir,
+                                    rolloutsOut: rolloutsOut)
         }
         let (mean, std) = PolicyEvaluator<FlowPolicy, BulletEnvironment>.meanAndStd(rates)
         print(String(format: "%@: success %.1f %% ± %.1f (%d runs × %d episodes)", task, 100 * mean, 100 * std, runs, episodes))
+        if let json {
+            try Self.writeJSON(to: json, policy: policy, task: task, rates: rates, episodes: episodes, seedBase: seedBase)
+            print("wrote \(json)")
+        }
+    }
+
+    /// The results-table column of a policy run file: SFT, or the RL objective stored in its config.
+    static func method(ofPolicy path: String) throws -> ResultsTable.Method {
+        let record = try SQLiteCheckpointStore(path: path, mode: .readOnly).runRecord()
+        guard record.kind == "policy-rl" else { return .sft }
+        guard let name = try JSONValue.parse(record.configJSON)["rl"]?["objective"]?.stringValue,
+              let method = ResultsTable.Method(rawValue: name) else { return .flowScale }
+        return method
+    }
+
+    /// Writes `{task, method, policy, episodes, seedBase, rates}` atomically.
+    static func writeJSON(to path: String, policy: String, task: String, rates: [Double], episodes: Int, seedBase: UInt64) throws {
+        let value = JSONValue.object([
+            ("task", .string(task)), ("method", .string(try method(ofPolicy: policy).rawValue)), ("policy", .string(policy)),
+            ("episodes", .integer(Int64(episodes))), ("seedBase", .integer(Int64(truncatingIfNeeded: seedBase))),
+            ("rates", .array(rates.map { .number($0) })),
+        ])
+        try AtomicFile.write(Array((value.serialized() + "\n").utf8), to: path)
     }
 
     /// The success rate of each run.
     static func evaluate(path: String, task: SimTask, episodes: Int, runs: Int, seedBase: UInt64, step: Int?,
-                         resolution: Int, framesDir: String?) async throws -> [Double] {
+                         resolution: Int, framesDir: String?, videoDir: String? = nil,
+                         rolloutsOut: String? = nil, quiet: Bool = false) async throws -> [Double] {
+        let rolloutStore = rolloutsOut.map { HDF5EpisodeStore(path: $0) }
         let store = try SQLiteCheckpointStore(path: path, mode: .readOnly)
         let policy = try await FlowPolicy.load(from: store, step: step, weightsOnly: true)
         let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
@@ -56,11 +89,18 @@ struct SimEvalCommand: ParsableCommand {
         for r in 0..<runs {
             let seeds = (0..<episodes).map { seedBase &+ UInt64(r * episodes + $0) }
             var bar = ProgressBar(total: episodes, label: "eval run \(r + 1)", style: .lines,
-                                  write: { print($0, terminator: ""); fflush(nil) })
+                                  write: { if !quiet { print($0, terminator: ""); fflush(nil) } })
             var successes = 0
             var episodesOut: [PolicyEvaluator<FlowPolicy, ScaledActionEnvironment<BulletEnvironment>>.Episode] = []
             for (i, seed) in seeds.enumerated() {
-                let episode = try await evaluator.episode(task: task.rawValue, seed: seed, record: framesDir != nil && i == 0)
+                let episode = try await evaluator.episode(task: task.rawValue, seed: seed, record: rolloutStore != nil || ((framesDir != nil || videoDir != nil) && i == 0))
+                if let rolloutStore {
+                    // Policy rollouts carry no per-chunk states here: only what a judge needs (video, instruction, label).
+                    try await rolloutStore.save(try Episode(
+                        id: "\(task.rawValue)-policy-\(episode.seed)", task: task.rawValue, instruction: task.instruction,
+                        seed: episode.seed, video: VideoClip(frames: episode.frames, framesPerSecond: 10), states: [], chunks: [],
+                        success: episode.success))
+                }
                 if episode.success { successes += 1 }
                 episodesOut.append(episode)
                 bar.advance(detail: "\(successes)/\(i + 1) successes")
@@ -73,8 +113,15 @@ struct SimEvalCommand: ParsableCommand {
                 }
                 print("frames of seed \(first.seed) (\(first.success ? "success" : "failure")) in \(folder)")
             }
+            if let videoDir, let first = episodesOut.first, !first.frames.isEmpty {
+                try FileManager.default.createDirectory(atPath: videoDir, withIntermediateDirectories: true)
+                let file = (videoDir as NSString).appendingPathComponent(
+                    "\(task.rawValue)-run\(r + 1)-seed\(first.seed)-\(first.success ? "success" : "failure").mp4")
+                try FFmpegVideoWriter().writeSync(try VideoClip(frames: first.frames, framesPerSecond: 10), path: file)
+                print("video of seed \(first.seed) (\(first.success ? "success" : "failure")): \(file)")
+            }
             rates.append(Double(successes) / Double(episodes))
-            print(String(format: "run %d: %.1f %% (%d/%d)", r + 1, 100 * rates[r], successes, episodes))
+            if !quiet { print(String(format: "run %d: %.1f %% (%d/%d)", r + 1, 100 * rates[r], successes, episodes)) }
         }
         return rates
     }

@@ -1,0 +1,131 @@
+import Foundation
+import ProphRLCore
+import TensorEngine
+
+/// A learned, frozen-at-use video judge behind the ``RewardModel`` port: a small video classifier that reads a
+/// few frames of a rollout (the last included) and the instruction and outputs P(success). Trained with binary
+/// cross-entropy on rollouts labelled by the simulator's success predicate.
+///
+/// ```swift
+/// let judge = try VideoJudge(configuration: VideoJudgeConfiguration())
+/// let loss = try await judge.trainStep(features: batch.map(\.features), instructions: batch.map(\.instruction),
+///                                      labels: batch.map(\.success))
+/// let verdict = try await judge.score(rollout: clip, instruction: "pick up the bottle")
+/// ```
+public actor VideoJudge: RewardModel {
+    /// The run-record key under which the judge's configuration is stored.
+    public static let configurationKey = "judge"
+    /// Sizes and training settings.
+    public nonisolated let configuration: VideoJudgeConfiguration
+    let network: VideoJudgeNetwork
+    let optimizer: AdamW
+    let tokenizer: JudgeTokenizer
+    /// Optimizer steps taken.
+    public private(set) var trainingSteps = 0
+
+    /// Creates a judge with seeded initial weights.
+    /// - Throws: ``ValidationError`` for an invalid configuration.
+    public init(configuration: VideoJudgeConfiguration) throws {
+        try configuration.validate()
+        self.configuration = configuration
+        network = try VideoJudgeNetwork(configuration)
+        optimizer = AdamW(learningRate: Float(configuration.learningRate), weightDecay: Float(configuration.weightDecay))
+        tokenizer = JudgeTokenizer(vocabularySize: configuration.vocabularySize)
+    }
+
+    /// The number of scalar parameters.
+    public var parameterCount: Int { network.parameterCount }
+
+    /// The input features of one clip (see ``VideoJudgeFeatures``); compute once and reuse across epochs.
+    public nonisolated func features(_ clip: VideoClip) throws -> [Float] {
+        try VideoJudgeFeatures.features(clip, configuration)
+    }
+
+    /// P(success) of each video, given as ``features(_:)``.
+    /// - Throws: ``ValidationError`` if the counts differ or a feature vector has the wrong length.
+    public func probabilities(features: [[Float]], instructions: [String]) throws -> [Double] {
+        try checkBatch(features, instructions)
+        let logits = try noGrad { try network.logits(features: features.flatMap { $0 }, wordIDs: instructions.map(tokenizer.ids)) }
+        return logits.scalars.map { 1 / (1 + Foundation.exp(-Double($0))) }
+    }
+
+    /// Judges one rollout: success when P(success) ≥ the configured threshold; the reward is the binary success.
+    public func score(rollout: VideoClip, instruction: String) async throws -> RewardVerdict {
+        let p = try probabilities(features: [try features(rollout)], instructions: [instruction])[0]
+        let success = p >= configuration.threshold
+        return RewardVerdict(reward: success ? 1 : 0, success: success,
+                             rationale: "video judge P(success) = \((p * 1000).rounded() / 1000)")
+    }
+
+    /// One AdamW step on the mean binary cross-entropy of the batch; returns the loss before the step.
+    /// - Throws: ``ValidationError`` for an empty batch or mismatched counts.
+    public func trainStep(features: [[Float]], instructions: [String], labels: [Bool]) throws -> Double {
+        try checkBatch(features, instructions)
+        try Validate.count(labels.count, equals: features.count, "labels")
+        let target = try Tensor(labels.map { $0 ? Float(1) : 0 }, shape: [labels.count, 1])
+        let flat = features.flatMap { $0 }, ids = instructions.map(tokenizer.ids)
+        let (loss, grads) = try valueAndGrad(network) { net in
+            let p = try net.logits(features: flat, wordIDs: ids).sigmoid().clamped(min: 1e-6, max: 1 - 1e-6)
+            let likelihood = try (target * p.log()) + ((1 - target) * (1 - p).log())
+            return try (-likelihood).mean()
+        }
+        let (clipped, _) = clipGradientNorm(grads, maxNorm: 1)
+        try optimizer.update(network, gradients: clipped)
+        trainingSteps += 1
+        return Double(try loss.item())
+    }
+
+    /// The fraction of videos whose thresholded P(success) matches the label.
+    /// - Throws: ``ValidationError`` for an empty batch or mismatched counts.
+    public func accuracy(features: [[Float]], instructions: [String], labels: [Bool]) throws -> Double {
+        try Validate.count(labels.count, equals: features.count, "labels")
+        let p = try probabilities(features: features, instructions: instructions)
+        let correct = zip(p, labels).filter { ($0.0 >= configuration.threshold) == $0.1 }.count
+        return Double(correct) / Double(labels.count)
+    }
+
+    func checkBatch(_ features: [[Float]], _ instructions: [String]) throws {
+        guard !features.isEmpty else { throw ValidationError.empty(argument: "features") }
+        try Validate.count(instructions.count, equals: features.count, "instructions")
+        let width = configuration.sampledFrames * configuration.imageSize * configuration.imageSize * 3
+        for (i, f) in features.enumerated() where f.count != width {
+            throw ValidationError.shapeMismatch(argument: "features[\(i)]", expected: "\(width) values", actual: "\(f.count)")
+        }
+    }
+
+    // MARK: - Checkpoints
+
+    /// Parameters (dotted keys) as a checkpoint.
+    /// - Throws: ``ValidationError`` for a negative step or non-finite metric.
+    public func checkpoint(step: Int, wallTime: Double, metrics: [String: Double] = [:]) throws -> Checkpoint {
+        let tensors = try network.parameters().map { try NamedTensor(name: $0.key, values: $0.value.scalars, shape: $0.value.shape) }
+        return try Checkpoint(step: step, wallTime: wallTime, metrics: metrics, tags: ["judge"], tensors: tensors, optimizerState: [])
+    }
+
+    /// Restores the parameters from `checkpoint`.
+    /// - Throws: ``TensorError`` for a missing or mis-shaped parameter.
+    public func restore(_ checkpoint: Checkpoint) throws {
+        let parameters = try Dictionary(uniqueKeysWithValues: checkpoint.tensors.map {
+            ($0.name, try Tensor($0.floats(), shape: $0.shape))
+        })
+        try network.update(parameters: parameters, strict: true)
+    }
+
+    /// A judge built from the configuration in `store`'s run record and its latest checkpoint.
+    /// - Throws: ``ValidationError`` if the store holds no judge configuration or checkpoint.
+    public static func load(from store: some CheckpointStore) async throws -> VideoJudge {
+        let record = try store.runRecord()
+        guard case .object(let members)? = try JSONValue.parse(record.configJSON)[configurationKey] else {
+            throw ValidationError.invalid(argument: "\(store.location) run config",
+                                          reason: "expected a '\(configurationKey)' object (is this a judge run file?)")
+        }
+        var configuration = VideoJudgeConfiguration()
+        try configuration.apply(members)
+        let judge = try VideoJudge(configuration: configuration)
+        guard let latest = try store.latest() else {
+            throw ValidationError.invalid(argument: store.location, reason: "the store holds no checkpoint")
+        }
+        try await judge.restore(latest)
+        return judge
+    }
+}

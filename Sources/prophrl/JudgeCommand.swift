@@ -1,0 +1,157 @@
+import ArgumentParser
+import CheckpointSQLite
+import Foundation
+import HDF5Episodes
+import ProphRL
+import ProphRLCore
+import VideoJudge
+
+/// `prophrl judge`: the learned video judge (a reward model) trained on simulator-labelled rollouts.
+struct JudgeCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "judge", abstract: "Train and evaluate the learned video judge (P(success) from rollout frames + instruction).",
+        subcommands: [JudgeTrainCommand.self, JudgeEvalCommand.self])
+
+    /// Features, instructions and success labels of every episode in `paths` (optionally one task).
+    static func load(_ paths: [String], task: String?, judge: VideoJudge) async throws -> (ids: [String], features: [[Float]],
+                                                                                         instructions: [String], labels: [Bool]) {
+        var ids: [String] = [], features: [[Float]] = [], instructions: [String] = [], labels: [Bool] = []
+        for path in paths {
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--data: no file at \(path)") }
+            let store = HDF5EpisodeStore(path: path)
+            for summary in try await store.list(task: task) {
+                let episode = try await store.load(id: summary.id)
+                ids.append("\(path):\(episode.id)")
+                features.append(try judge.features(episode.video))
+                instructions.append(episode.instruction)
+                labels.append(episode.success)
+            }
+        }
+        guard !ids.isEmpty else { throw CLIError("--data: no episodes\(task.map { " of task \($0)" } ?? "") in \(paths)") }
+        return (ids, features, instructions, labels)
+    }
+}
+
+/// `prophrl judge train --data rollouts.hdf5 [--data more.hdf5] --out judge.sqlite`.
+struct JudgeTrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the video judge on episodes labelled by the simulator's success predicate; reports held-out accuracy.",
+        discussion: """
+        Episodes are split into train and held-out sets by a seeded shuffle (--held-out fraction). Collect labelled
+        rollouts with 'sim collect' (expert; add --waypoint-noise for noisy experts that sometimes fail).
+        Config keys (JSON, VideoJudgeConfiguration): seed 0, sampledFrames 4, imageSize 16, patchSize 4, patchWidth 16,
+        hiddenWidth 32, vocabularySize 64, wordWidth 16, learningRate 3e-3, weightDecay 1e-4, threshold 0.5.
+        """)
+
+    @Option(help: "HDF5 episode file(s) with success labels (repeatable).") var data: [String]
+    @Option(help: "Only episodes of this task (default: all).") var task: String?
+    @Option(help: "JSON config (default: built-in defaults).") var config: String?
+    @Option(help: "Optimizer steps.") var steps: Int = 300
+    @Option(help: "Minibatch size.") var batch: Int = 32
+    @Option(help: "Held-out fraction of the episodes.") var heldOut: Double = 0.25
+    @Option(help: "Output judge run file (SQLite; replaced).") var out: String
+
+    func run() throws {
+        guard steps >= 1 else { throw CLIError("--steps: expected ≥ 1, got \(steps)") }
+        guard batch >= 1 else { throw CLIError("--batch: expected ≥ 1, got \(batch)") }
+        guard heldOut > 0, heldOut < 1 else { throw CLIError("--held-out: expected a fraction in (0, 1), got \(heldOut)") }
+        var configuration = VideoJudgeConfiguration()
+        if let config {
+            guard case .object(let members) = try JSONValue.parse(try readText(config, option: "--config")) else {
+                throw CLIError("--config: expected a JSON object")
+            }
+            do { try configuration.apply(members); try configuration.validate() } catch { throw CLIError("--config: \(error)") }
+        }
+        let summary = try runBlocking { [data, task, steps, batch, heldOut, out, configuration] in
+            try await Self.train(data: data, task: task, configuration: configuration, steps: steps, batch: batch,
+                                 heldOut: heldOut, out: out)
+        }
+        print(summary)
+    }
+
+    /// Trains and saves a judge; returns a one-line summary with the held-out accuracy.
+    static func train(data: [String], task: String?, configuration: VideoJudgeConfiguration, steps: Int, batch: Int,
+                      heldOut: Double, out: String, quiet: Bool = false) async throws -> String {
+        let judge = try VideoJudge(configuration: configuration)
+        let all = try await JudgeCommand.load(data, task: task, judge: judge)
+        var rng = SeededGenerator(seed: configuration.seed).fork(0x5eed)
+        var order = Array(all.ids.indices)
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.nextUniform() * Double(i + 1)) % (i + 1)) }
+        let testCount = max(1, Int((Double(order.count) * heldOut).rounded()))
+        guard order.count > testCount else { throw CLIError("--data: \(order.count) episodes are too few to hold out \(testCount)") }
+        let test = Array(order.prefix(testCount)), train = Array(order.dropFirst(testCount))
+        func pick(_ idx: [Int]) -> ([[Float]], [String], [Bool]) { (idx.map { all.features[$0] }, idx.map { all.instructions[$0] }, idx.map { all.labels[$0] }) }
+        let positives = train.filter { all.labels[$0] }.count
+        if !quiet {
+            print("judge: \(train.count) train episodes (\(positives) successful), \(test.count) held out; "
+                  + "\(await judge.parameterCount) parameters")
+        }
+        if positives == 0 || positives == train.count {
+            print("warning: every training episode has the same label; the judge cannot learn to separate them")
+        }
+        // Written under a temporary name and renamed at the end, so `out` is never a half-trained judge.
+        let partial = out + ".partial"
+        try? FileManager.default.removeItem(atPath: partial)
+        var trainAccuracy = 0.0, testAccuracy = 0.0, baseRate = 0.0
+        do {  // the store's scope: it is closed (deinit) before the rename
+        let store = try SQLiteCheckpointStore(path: partial, mode: .create)
+        try store.createRun(try makeRunRecord(kind: "video-judge", config: .object([
+            (VideoJudge.configurationKey, configuration.json), ("data", .array(data.map { .string($0) })),
+            ("steps", .integer(Int64(steps))), ("batch", .integer(Int64(batch))), ("heldOut", .number(heldOut)),
+        ]), seed: configuration.seed))
+        var bar = ProgressBar(total: steps, label: "judge train", style: .lines, write: { if !quiet { print($0, terminator: ""); fflush(nil) } })
+        var batchRNG = rng.fork(1)
+        for step in 0..<steps {
+            let idx = (0..<min(batch, train.count)).map { _ in train[Int(batchRNG.nextUniform() * Double(train.count)) % train.count] }
+            let (f, ins, l) = pick(idx)
+            let loss = try await judge.trainStep(features: f, instructions: ins, labels: l)
+            if (step + 1) % 25 == 0 || step + 1 == steps { try store.logMetrics(step: step + 1, ["loss": loss]) }
+            bar.advance(detail: String(format: "loss %.4f", loss))
+        }
+        let (trF, trI, trL) = pick(train), (teF, teI, teL) = pick(test)
+        trainAccuracy = try await judge.accuracy(features: trF, instructions: trI, labels: trL)
+        testAccuracy = try await judge.accuracy(features: teF, instructions: teI, labels: teL)
+        baseRate = Double(teL.filter { $0 }.count) / Double(teL.count)
+        try store.save(try await judge.checkpoint(step: steps, wallTime: Date().timeIntervalSince1970, metrics: [
+            "train_accuracy": trainAccuracy, "heldout_accuracy": testAccuracy, "heldout_success_rate": baseRate,
+        ]))
+        }
+        if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
+        try FileManager.default.moveItem(atPath: partial, toPath: out)
+        return String(format: "judge: train accuracy %.1f %% (%d), held-out accuracy %.1f %% (%d episodes, %.1f %% successful; "
+                      + "majority baseline %.1f %%) → %@", 100 * trainAccuracy, train.count, 100 * testAccuracy, test.count,
+                      100 * baseRate, 100 * max(baseRate, 1 - baseRate), out)
+    }
+}
+
+/// `prophrl judge eval --judge judge.sqlite --data rollouts.hdf5`.
+struct JudgeEvalCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "eval", abstract: "Accuracy and confusion counts of a trained judge on labelled episodes.")
+
+    @Option(help: "Judge run file (from 'judge train').") var judge: String
+    @Option(help: "HDF5 episode file(s) with success labels (repeatable).") var data: [String]
+    @Option(help: "Only episodes of this task (default: all).") var task: String?
+
+    func run() throws {
+        let (judgePath, data, task) = (judge, data, task)
+        let line = try runBlocking {
+            let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
+            let all = try await JudgeCommand.load(data, task: task, judge: judge)
+            let p = try await judge.probabilities(features: all.features, instructions: all.instructions)
+            var tp = 0, tn = 0, fp = 0, fn = 0
+            for (prob, label) in zip(p, all.labels) {
+                switch (prob >= judge.configuration.threshold, label) {
+                case (true, true): tp += 1
+                case (false, false): tn += 1
+                case (true, false): fp += 1
+                case (false, true): fn += 1
+                }
+            }
+            return String(format: "judge eval: accuracy %.1f %% on %d episodes (true pos %d, true neg %d, false pos %d, false neg %d)",
+                          100 * Double(tp + tn) / Double(p.count), p.count, tp, tn, fp, fn)
+        }
+        print(line)
+    }
+}

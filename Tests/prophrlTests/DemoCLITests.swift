@@ -1,0 +1,61 @@
+import Foundation
+import Testing
+
+/// `prophrl demo --quick` end to end, the judge commands, `rl train --reward judge:` and `rl report`, through the binary.
+@Suite("prophrl demo / judge / rl report")
+struct DemoCLITests {
+    @Test func quickDemoRunsEveryStageAndPrintsTheTable() throws {
+        let dir = try SimCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let demo = try CLITests.run(["demo", "--quick", "--out", dir])
+        #expect(demo.status == 0, "\(demo.output)")
+        #expect(demo.output.contains("RL environment: simulator (Bullet physics) with the oracle reward"))
+        #expect(demo.output.contains("SFT") && demo.output.contains("+ FA-GRPO & FlowScale"))
+        for file in ["demos.hdf5", "sft.sqlite", "rl.sqlite", "rl-reward.png", "eval-sft.json", "eval-rl.json", "table.md"] {
+            #expect(FileManager.default.fileExists(atPath: "\(dir)/\(file)"), "missing \(file)")
+        }
+        let videos = try FileManager.default.contentsOfDirectory(atPath: "\(dir)/videos/rl")
+        #expect(videos.contains { $0.hasSuffix(".mp4") }, "\(videos)")
+
+        // The report command reads the same evaluation files.
+        let report = try CLITests.run(["rl", "report", "--markdown", "\(dir)/eval-sft.json", "\(dir)/eval-rl.json"])
+        #expect(report.status == 0 && report.output.contains("| task | SFT | + FA-GRPO & FlowScale |"), "\(report.output)")
+
+        // Judge: train on the demos plus noisy-expert rollouts, evaluate, and use it as the RL reward.
+        let noisy = "\(dir)/noisy.hdf5", judge = "\(dir)/judge.sqlite"
+        let collect = try CLITests.run(["sim", "collect", "--task", "pick-bottle", "--episodes", "4", "--seed", "100",
+                                        "--waypoint-noise", "0.05", "--out", noisy])
+        #expect(collect.status == 0, "\(collect.output)")
+        let train = try CLITests.run(["judge", "train", "--data", "\(dir)/demos.hdf5", "--data", noisy, "--steps", "20",
+                                      "--out", judge])
+        #expect(train.status == 0 && train.output.contains("held-out accuracy"), "\(train.output)")
+        let eval = try CLITests.run(["judge", "eval", "--judge", judge, "--data", noisy])
+        #expect(eval.status == 0 && eval.output.contains("on 4 episodes"), "\(eval.output)")
+        // Policy rollouts saved by sim eval are judge data too.
+        let rollouts = "\(dir)/policy-rollouts.hdf5"
+        let saved = try CLITests.run(["sim", "eval", "--policy", "\(dir)/sft.sqlite", "--task", "pick-bottle", "--episodes", "2",
+                                      "--runs", "1", "--seed-base", "30000000", "--rollouts-out", rollouts])
+        #expect(saved.status == 0, "\(saved.output)")
+        let judged = try CLITests.run(["judge", "eval", "--judge", judge, "--data", rollouts])
+        #expect(judged.status == 0 && judged.output.contains("on 2 episodes"), "\(judged.output)")
+        try Data(#"{"groupSize": 2, "groupsPerIteration": 1, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2}"#.utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/rl.json"))
+        let rl = try CLITests.run(["rl", "train", "--policy", "\(dir)/sft.sqlite", "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                   "--reward", "judge:\(judge)", "--out", "\(dir)/rl-judge.sqlite"])
+        #expect(rl.status == 0 && rl.output.contains("reward: learned video judge"), "\(rl.output)")
+    }
+
+    @Test func badArgumentsAreNamed() throws {
+        let dir = try SimCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let reward = try CLITests.run(["rl", "train", "--policy", "x.sqlite", "--task", "pick-bottle", "--reward", "vlm", "--out", "\(dir)/r.sqlite"])
+        #expect(reward.status != 0 && reward.output.contains("--reward"), "\(reward.output)")
+        let world = try CLITests.run(["demo", "--quick", "--world", "prophet.sqlite", "--out", dir])
+        #expect(world.status != 0 && world.output.contains("--world"), "\(world.output)")
+        try Data(#"{"task": "pick-bottle", "method": "ppo", "rates": [0.5]}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/bad.json"))
+        let report = try CLITests.run(["rl", "report", "\(dir)/bad.json"])
+        #expect(report.status != 0 && report.output.contains("method"), "\(report.output)")
+        let judge = try CLITests.run(["judge", "train", "--data", "\(dir)/none.hdf5", "--held-out", "1.5", "--out", "\(dir)/j.sqlite"])
+        #expect(judge.status != 0 && judge.output.contains("--held-out"), "\(judge.output)")
+    }
+}
