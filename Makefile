@@ -10,7 +10,7 @@ APT_PACKAGES := pkg-config libsqlite3-dev libpng-dev libopenblas-dev libbullet-d
 # Python peers for interop tests (installed with pip into the user's Python).
 PIP_PACKAGES := safetensors numpy ur-rtde==1.6.5 h5py opencv-python-headless
 
-.PHONY: deps build release demo test test-long check-architecture bench bench-tensor bench-flow clean
+.PHONY: deps build release demo test test-long check-architecture bench bench-checkpoints bench-sim bench-tensor bench-flow clean
 
 deps:
 	@scripts/install-deps.sh "$(APT_PACKAGES)" "$(PIP_PACKAGES)"

@@ -18,15 +18,15 @@ struct DemoCommand: ParsableCommand {
         SFT start and RL seed), 3 evaluation runs × 100 episodes per
         policy on seeds from 10,000,000 (never trained on). --quick: a smoke run of well under a minute
         (FlowScale only).
-        RL runs in the simulator with the oracle reward (or --reward judge:PATH); RL inside Prophet needs the world
-        model adapter, which is not part of this build.
+        RL runs in the simulator with the oracle reward (or --reward judge:PATH). RL inside Prophet
+        (WorldModelEnvironment over a 'world train' run) is not wired into the demo yet.
         """)
 
     @Option(help: "Task name.") var task: String = "pick-bottle"
     @Option(help: "Output folder (replaced stage by stage).") var out: String = "out/demo"
     @Flag(help: "Tiny sizes for a smoke test (well under a minute).") var quick = false
     @Option(help: "Reward for RL: 'oracle' or 'judge:PATH' (a 'judge train' run file).") var reward: String = "oracle"
-    @Option(help: "A trained Prophet run file for RL inside the world model (not available in this build).") var world: String?
+    @Option(help: "A trained Prophet run file for RL inside the world model (not wired into the demo yet).") var world: String?
 
     /// The sizes of one demo run.
     struct Scale {
@@ -41,8 +41,8 @@ struct DemoCommand: ParsableCommand {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         if let world {
-            throw CLIError("--world \(world): RL inside Prophet needs the ProphetDiT adapter, which this build lacks; "
-                           + "run without --world for RL in the simulator")
+            throw CLIError("--world \(world): RL inside Prophet is not wired into the demo yet (WorldModelEnvironment "
+                           + "exists; see docs/results.md); run without --world for RL in the simulator")
         }
         let judgePath = try RLTrainCommand.judgePath(reward)
         let (scale, out) = (quick ? Scale.quick : Scale(), out)
