@@ -29,7 +29,7 @@ extension ActionFramesCommand {
         if overlayRecorded && overlay != nil { throw CLIError("--overlay-recorded and --overlay exclude each other") }
         let store = HDF5EpisodeStore(path: poses)
         let path = poses, choice = episode
-        let (recorded, fileCamera) = try waitForAsync { () async throws -> (Episode, PinholeCamera?) in
+        let (recorded, fileCamera) = try runBlocking { () async throws -> (Episode, PinholeCamera?) in
             let ids = try await store.list(task: nil).map(\.id)
             var id = choice
             if !ids.contains(choice) {

@@ -44,7 +44,7 @@ struct CameraGrabCommand: ParsableCommand {
         defer { camera.close() }
         let count = frames
         let started = Date()
-        let grabbed = try waitForAsync {
+        let grabbed = try runBlocking {
             var images: [RGBImage] = []
             for _ in 0..<count { images.append(try await camera.capture()) }
             return images

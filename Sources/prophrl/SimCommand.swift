@@ -83,7 +83,7 @@ struct SimCollectCommand: ParsableCommand {
     func save(_ pending: inout [Episode], _ store: HDF5EpisodeStore) throws {
         guard !pending.isEmpty else { return }
         let batch = pending
-        try blocking { try await store.save(contentsOf: batch) }
+        try runBlocking { try await store.save(contentsOf: batch) }
         pending.removeAll()
     }
 }
@@ -97,12 +97,12 @@ struct SimReplayCommand: ParsableCommand {
 
     func run() throws {
         let store = HDF5EpisodeStore(path: file)
-        let summaries = try blocking { try await store.list(task: nil) }
+        let summaries = try runBlocking { try await store.list(task: nil) }
         guard summaries.indices.contains(episode) else {
             throw CLIError("--episode: expected 0..<\(summaries.count), got \(episode)")
         }
         let id = summaries[episode].id
-        let recorded = try blocking { try await store.load(id: id) }
+        let recorded = try runBlocking { try await store.load(id: id) }
         let report = try ExpertDemonstration.replay(recorded)
         print("episode \(id) (\(recorded.task), seed \(recorded.seed)): \(report.steps) actions replayed")
         print("max TCP position error \(report.maxPositionError) m, rotation-matrix error \(report.maxRotationError), "
@@ -145,20 +145,3 @@ struct SimShowCommand: ParsableCommand {
     }
 }
 
-/// Runs an async store call from a synchronous command (the root command is synchronous).
-private func blocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = SimResultBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        semaphore.signal()
-    }
-    semaphore.wait()
-    guard let result = box.result else { throw CLIError("internal: an async call finished without a result") }
-    return try result.get()
-}
-
-/// Carries a result across the semaphore; written before `signal`, read after `wait`.
-private final class SimResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
-}

@@ -45,7 +45,7 @@ enum WorldSupport {
     static func episodes(_ path: String) throws -> [Episode] {
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--data: no such file '\(path)'") }
         let store = HDF5EpisodeStore(path: path)
-        return try worldBlocking {
+        return try runBlocking {
             var all: [Episode] = []
             for summary in try await store.list(task: nil) { all.append(try await store.load(id: summary.id)) }
             return all
@@ -92,20 +92,3 @@ enum WorldSupport {
     }
 }
 
-/// Runs an async call from a synchronous command.
-func worldBlocking<T: Sendable>(_ body: @escaping @Sendable () async throws -> T) throws -> T {
-    let box = WorldResultBox<T>()
-    let semaphore = DispatchSemaphore(value: 0)
-    Task {
-        do { box.result = .success(try await body()) } catch { box.result = .failure(error) }
-        semaphore.signal()
-    }
-    semaphore.wait()
-    guard let result = box.result else { throw CLIError("internal: an async call finished without a result") }
-    return try result.get()
-}
-
-/// Carries a result across the semaphore; written before `signal`, read after `wait`.
-private final class WorldResultBox<T>: @unchecked Sendable {
-    var result: Result<T, Error>?
-}

@@ -34,7 +34,7 @@ struct WorldEvalCommand: ParsableCommand {
         let evaluator = try WorldModelEvaluator(chunks: chunks, flow: flow)
         let chunkFrames = prophet.configuration.chunkFrames
         let started = Date()
-        let (scores, copy) = try worldBlocking {
+        let (scores, copy) = try runBlocking {
             try await evaluator.evaluate(worldModel, episodes: heldOut, steps: chunkFrames, seed: seed)
         }
         let seconds = Date().timeIntervalSince(started)
@@ -51,7 +51,7 @@ struct WorldEvalCommand: ParsableCommand {
                 var template = Array(episode.chunks[0].values.prefix(episode.chunks[0].flatDimension))
                 for i in template.indices where i % 7 != 6 { template[i] = 0 }
                 let start = episode.video.frames[0], delta = sensitivityDelta, row = template
-                sensitivity.append(try worldBlocking {
+                sensitivity.append(try runBlocking {
                     try await ActionSensitivity.measure(worldModel, start: start, steps: chunkFrames, template: row, dimension: 0,
                                                         delta: delta, seed: seed, flow: flow)
                 })

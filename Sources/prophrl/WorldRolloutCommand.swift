@@ -34,7 +34,7 @@ struct WorldRolloutCommand: ParsableCommand {
         let evaluator = try WorldModelEvaluator(chunks: chunks, flow: nil)
         let chunkFrames = prophet.configuration.chunkFrames
         let started = Date()
-        let generated = try worldBlocking {
+        let generated = try runBlocking {
             try await evaluator.rollout(worldModel, episode: chosen, steps: chunkFrames, seed: seed)
         }
         let seconds = Date().timeIntervalSince(started)
