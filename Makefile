@@ -29,9 +29,10 @@ check-architecture:
 	@scripts/check-architecture.sh
 
 # No --parallel: it drops XCTest's closing summary (docs/architecture.md, testing notes).
-# Tests that run against real sockets and a 500 Hz controller simulator need the cooperative thread pool to
-# themselves: they run after the rest, one at a time.
-REALTIME_TESTS := RobotRTDETests\.|prophrlTests\.RobotCLITests|prophrlTests\.DeployCLITests
+# Tests that run after the rest, one at a time: those against real sockets and a 500 Hz controller simulator
+# need the cooperative thread pool to themselves, and Prophet's bit-for-bit reproducibility tests need no other
+# test changing OpenBLAS's process-wide thread count under them.
+REALTIME_TESTS := RobotRTDETests\.|prophrlTests\.RobotCLITests|prophrlTests\.DeployCLITests|ProphetDiTTests\.
 
 test: deps check-architecture
 	$(SWIFT) build --build-tests
