@@ -50,8 +50,10 @@ let package = Package(
         .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
         .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
-        .target(name: "URControllerSim", dependencies: ["ProphRLCore"], path: "Adapters/URControllerSim"),
-        .target(name: "RobotRTDE", dependencies: ["ProphRLCore"], path: "Adapters/RobotRTDE"),
+        // Shared POSIX plumbing (sockets with timeouts, a monotonic clock): not an adapter, no port behind it.
+        .target(name: "POSIXSupport", dependencies: ["ProphRLCore"], path: "Adapters/POSIXSupport"),
+        .target(name: "URControllerSim", dependencies: ["ProphRLCore", "POSIXSupport"], path: "Adapters/URControllerSim"),
+        .target(name: "RobotRTDE", dependencies: ["ProphRLCore", "POSIXSupport"], path: "Adapters/RobotRTDE"),
         .systemLibrary(name: "CBullet", path: "Adapters/CBullet", pkgConfig: "bullet-float64",
                        providers: [.apt(["libbullet-dev"])]),
         .target(name: "BulletBridge", dependencies: ["CBullet"], path: "Adapters/BulletBridge",

@@ -4,7 +4,8 @@
 #    native library, no module of ours;
 #  - ProphRL (application) imports only ProphRLCore;
 #  - ProphRLTesting imports only ProphRLCore (and Synchronization, for locks in fakes);
-#  - an adapter imports ProphRLCore, its own C<Name>/bridge targets, and (model adapters only) the tensor engine;
+#  - an adapter imports ProphRLCore, its own C<Name>/bridge targets, POSIXSupport (shared socket/clock plumbing),
+#    and (model adapters only) the tensor engine;
 #  - only Sources/prophrl (the composition root) may import adapters and ArgumentParser.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -28,7 +29,7 @@ check Sources/ProphRL 'ProphRLCore|RealModule|Dispatch|Synchronization'
 check Sources/ProphRLTesting 'ProphRLCore|RealModule|Synchronization'
 for adapter in Adapters/*/; do
     [ -d "$adapter" ] || continue
-    check "$adapter" 'ProphRLCore|RealModule|Foundation|Dispatch|Synchronization|Glibc|Musl|C[A-Z][A-Za-z0-9]*|[A-Za-z]+Bridge|TensorEngine|OpenBLASTensorEngine'
+    check "$adapter" 'ProphRLCore|RealModule|Foundation|Dispatch|Synchronization|Glibc|Musl|C[A-Z][A-Za-z0-9]*|[A-Za-z]+Bridge|TensorEngine|OpenBLASTensorEngine|POSIXSupport'
 done
 
 # The core must not link or declare native libraries in the manifest either.

@@ -1,4 +1,5 @@
 import Foundation
+import POSIXSupport
 import ProphRLCore
 import Synchronization
 

@@ -1,3 +1,4 @@
+import POSIXSupport
 import ProphRLCore
 
 /// Sends URScript programs to a controller's script port (30001–30003).

@@ -1,3 +1,4 @@
+import POSIXSupport
 import ProphRLCore
 import Synchronization
 

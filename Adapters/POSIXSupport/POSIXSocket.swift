@@ -6,17 +6,17 @@ import Musl
 import ProphRLCore
 
 /// A blocking TCP socket owned by one object; every read waits at most a timeout (poll).
-final class POSIXSocket: @unchecked Sendable {
+public final class POSIXSocket: @unchecked Sendable {
     // @unchecked: the descriptor is immutable after init; concurrent read/write on a TCP socket is safe
     // in POSIX, and callers serialise writes with their own lock.
-    let descriptor: Int32
+    public let descriptor: Int32
 
-    init(descriptor: Int32) { self.descriptor = descriptor }
+    public init(descriptor: Int32) { self.descriptor = descriptor }
 
     deinit { _ = Glibc.close(descriptor) }
 
     /// Connects to `host:port` (name or IPv4/IPv6 address), waiting at most `timeout` seconds.
-    static func connect(host: String, port: UInt16, timeout: Double) throws -> POSIXSocket {
+    public static func connect(host: String, port: UInt16, timeout: Double) throws -> POSIXSocket {
         var hints = addrinfo()
         hints.ai_family = AF_UNSPEC
         hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
@@ -56,7 +56,7 @@ final class POSIXSocket: @unchecked Sendable {
     }
 
     /// Opens a listening socket on `host:port` (port 0 picks a free one).
-    static func listen(host: String, port: UInt16) throws -> POSIXSocket {
+    public static func listen(host: String, port: UInt16) throws -> POSIXSocket {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         guard fd >= 0 else { throw RTDEError.socket(operation: "socket", errno: errno) }
         let sock = POSIXSocket(descriptor: fd)
@@ -80,7 +80,7 @@ final class POSIXSocket: @unchecked Sendable {
     }
 
     /// The local port (useful after listening on port 0).
-    var localPort: UInt16 {
+    public var localPort: UInt16 {
         var address = sockaddr_in()
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) {
@@ -90,7 +90,7 @@ final class POSIXSocket: @unchecked Sendable {
     }
 
     /// Waits up to `timeout` seconds for a connection; nil on timeout.
-    func accept(timeout: Double) throws -> POSIXSocket? {
+    public func accept(timeout: Double) throws -> POSIXSocket? {
         guard try wait(for: Int16(POLLIN), timeout: timeout) else { return nil }
         let fd = Glibc.accept(descriptor, nil, nil)
         guard fd >= 0 else { throw RTDEError.socket(operation: "accept", errno: errno) }
@@ -100,7 +100,7 @@ final class POSIXSocket: @unchecked Sendable {
     }
 
     /// True when the socket is ready for `events` within `timeout` seconds.
-    func wait(for events: Int16, timeout: Double) throws -> Bool {
+    public func wait(for events: Int16, timeout: Double) throws -> Bool {
         var request = pollfd(fd: descriptor, events: events, revents: 0)
         let result = poll(&request, 1, Int32(max(0, timeout * 1000).rounded(.up)))
         if result < 0 {
@@ -111,7 +111,7 @@ final class POSIXSocket: @unchecked Sendable {
     }
 
     /// Reads what is available (up to `maximum` bytes), waiting up to `timeout`; nil on timeout, [] on close.
-    func read(maximum: Int = 65536, timeout: Double) throws -> [UInt8]? {
+    public func read(maximum: Int = 65536, timeout: Double) throws -> [UInt8]? {
         guard try wait(for: Int16(POLLIN), timeout: timeout) else { return nil }
         var buffer = [UInt8](repeating: 0, count: maximum)
         let count = buffer.withUnsafeMutableBytes { recv(descriptor, $0.baseAddress, maximum, 0) }
@@ -123,7 +123,7 @@ final class POSIXSocket: @unchecked Sendable {
     }
 
     /// Writes all bytes, waiting at most `timeout` seconds in total for the peer to drain.
-    func write(_ bytes: [UInt8], timeout: Double = 1) throws {
+    public func write(_ bytes: [UInt8], timeout: Double = 1) throws {
         var offset = 0
         while offset < bytes.count {
             guard try wait(for: Int16(POLLOUT), timeout: timeout) else {
@@ -142,5 +142,5 @@ final class POSIXSocket: @unchecked Sendable {
     }
 
     /// Shuts both directions down so a blocked peer or reader wakes up.
-    func shutdownBoth() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
+    public func shutdownBoth() { _ = Glibc.shutdown(descriptor, Int32(SHUT_RDWR)) }
 }
