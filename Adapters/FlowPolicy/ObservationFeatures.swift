@@ -8,45 +8,7 @@ struct ObservationFeatures {
 
     /// `patchCount × (patchSize²·3)` pixel values in [−0.5, 0.5] after average-pooling the frame to `imageSize`².
     static func patches(_ image: RGBImage, _ c: FlowPolicyConfiguration) throws -> [Float] {
-        guard image.width >= c.imageSize, image.height >= c.imageSize else {
-            throw ValidationError.shapeMismatch(argument: "observation.image", expected: "at least \(c.imageSize)² pixels",
-                                                actual: "\(image.width)×\(image.height)")
-        }
-        // Average pooling with integer box bounds, so any frame size maps onto the grid.
-        let n = c.imageSize
-        var pooled = [Float](repeating: 0, count: n * n * 3)
-        for gy in 0..<n {
-            let y0 = gy * image.height / n, y1 = (gy + 1) * image.height / n
-            for gx in 0..<n {
-                let x0 = gx * image.width / n, x1 = (gx + 1) * image.width / n
-                var sum: (Int, Int, Int) = (0, 0, 0)
-                for y in y0..<y1 {
-                    var offset = (y * image.width + x0) * 3
-                    for _ in x0..<x1 {
-                        sum.0 += Int(image.pixels[offset]); sum.1 += Int(image.pixels[offset + 1])
-                        sum.2 += Int(image.pixels[offset + 2])
-                        offset += 3
-                    }
-                }
-                let count = Float((y1 - y0) * (x1 - x0) * 255)
-                let base = (gy * n + gx) * 3
-                pooled[base] = Float(sum.0) / count - 0.5
-                pooled[base + 1] = Float(sum.1) / count - 0.5
-                pooled[base + 2] = Float(sum.2) / count - 0.5
-            }
-        }
-        // Patch-major layout: patch (py, px) holds its p×p pixels row by row.
-        let p = c.patchSize, perSide = n / p
-        var out = [Float](); out.reserveCapacity(n * n * 3)
-        for py in 0..<perSide {
-            for px in 0..<perSide {
-                for y in 0..<p {
-                    let row = ((py * p + y) * n + px * p) * 3
-                    out.append(contentsOf: pooled[row..<(row + p * 3)])
-                }
-            }
-        }
-        return out
+        try ImagePatches.pooled(image, grid: c.imageSize, patch: c.patchSize, argument: "observation.image")
     }
 
     /// Position (centred on the workspace, in decimetres), rotation entries and gripper openness of effector 0.
