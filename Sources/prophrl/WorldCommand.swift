@@ -42,12 +42,22 @@ enum WorldSupport {
         }
     }
 
-    static func episodes(_ path: String) throws -> [Episode] {
+    /// The frame rate shared by the datasets' videos.
+    static func framesPerSecond(_ paths: [String]) throws -> Double {
+        var rates: Set<Double> = []
+        for path in paths {
+            if let first = try episodes(path, limit: 1).first { rates.insert(first.video.framesPerSecond) }
+        }
+        guard rates.count <= 1 else { throw CLIError("--data: datasets differ in frame rate (\(rates.sorted()) fps)") }
+        return rates.first ?? ProphetConfiguration.defaultA.framesPerSecond
+    }
+
+    static func episodes(_ path: String, limit: Int? = nil) throws -> [Episode] {
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--data: no such file '\(path)'") }
         let store = HDF5EpisodeStore(path: path)
         return try runBlocking {
             var all: [Episode] = []
-            for summary in try await store.list(task: nil) { all.append(try await store.load(id: summary.id)) }
+            for summary in try await store.list(task: nil).prefix(limit ?? .max) { all.append(try await store.load(id: summary.id)) }
             return all
         }
     }

@@ -40,10 +40,21 @@ struct WorldTrainCommand: ParsableCommand {
     @Flag(help: "Ablation: no history memory.") var noMemory = false
     @Option(help: "Reuse the trained autoencoder (weights and latent statistics) of this run; skips the AE phase.")
     var autoencoderFrom: String?
+    @Option(help: "New frames per chunk (a multiple of 4; 20 by default). Match the policy's chunk for RL inside Prophet.")
+    var chunkFrames: Int?
+
+    /// The configuration named by `--config`, with `--chunk-frames` and the data's frame rate applied.
+    func prophetConfiguration() throws -> ProphetConfiguration {
+        var prophet = try WorldSupport.configuration(named: config)
+        if let chunkFrames { prophet.chunkFrames = chunkFrames }
+        prophet.framesPerSecond = try WorldSupport.framesPerSecond(training.data)
+        do { try prophet.validate() } catch { throw CLIError("--chunk-frames: \(error)") }
+        return prophet
+    }
 
     func run() throws {
         try BLASRuntime.setThreads(training.threads)
-        var prophet = try WorldSupport.configuration(named: config)
+        var prophet = try prophetConfiguration()
         prophet.actionConditioning = !noActions
         prophet.historyMemory = !noMemory
         var options = ProphetTrainer.Options()
