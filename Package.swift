@@ -49,7 +49,9 @@ let package = Package(
                 path: "Adapters/FarnebackFlow"),
         .systemLibrary(name: "COpenBLAS", path: "Adapters/COpenBLAS", pkgConfig: "openblas",
                        providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS"], path: "Adapters/TensorEngine"),
+        .target(name: "TensorEngine", dependencies: ["ProphRLCore", "COpenBLAS", "CTensorKernels"], path: "Adapters/TensorEngine"),
+        // The tensor engine's native kernels and worker pool (per-function AVX-512/AVX2 with run-time dispatch).
+        .target(name: "CTensorKernels", path: "Adapters/CTensorKernels"),
         // Shared POSIX plumbing (sockets with timeouts, a monotonic clock): not an adapter, no port behind it.
         .target(name: "POSIXSupport", dependencies: ["ProphRLCore"], path: "Adapters/POSIXSupport"),
         .target(name: "URControllerSim", dependencies: ["ProphRLCore", "POSIXSupport"], path: "Adapters/URControllerSim"),
@@ -101,7 +103,7 @@ let package = Package(
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
-        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "CTensorKernels", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),

@@ -72,7 +72,7 @@ final class DiT: Module {
 /// 256 tokens (4 frames × 8×8 patches of a 16×16×4 latent, patch 2) plus 64 memory tokens, batch 4,
 /// velocity-MSE loss. Times forward only (no gradient) and forward + backward + AdamW.
 enum DiTBench {
-    static func run(repeats: Int) throws -> [BenchResult] {
+    static func run(repeats: Int, profile: Bool = false) throws -> [BenchResult] {
         var rng = SeededGenerator(seed: 21)
         let model = try DiT(patch: 2, channels: 4, width: 256, depth: 4, heads: 4, mlpRatio: 4, rng: &rng)
         let latent = try Tensor.normal([4, 4, 16, 16, 4], using: &rng)
@@ -80,6 +80,18 @@ enum DiTBench {
         let condition = try Tensor.normal([4, 256], using: &rng)
         let target = try Tensor.normal([4, 256, 16], using: &rng)
         let optimizer = AdamW(learningRate: 1e-4)
+        if profile {
+            try Profiler.profile("dit-step forward", repeats: repeats) {
+                _ = try noGrad { try model(latent, memory: memory, condition: condition) }
+            }
+            try Profiler.profile("dit-step forward-backward-adamw", repeats: repeats) {
+                let (_, grads) = try valueAndGrad(model) { m in try m(latent, memory: memory, condition: condition).mseLoss(target) }
+                OpProfile.mark("valueAndGrad:collect")
+                try optimizer.update(model, gradients: grads)
+                OpProfile.mark("adamw")
+            }
+            return []
+        }
         let forward = try Timing.milliseconds(repeats: repeats) {
             _ = try noGrad { try model(latent, memory: memory, condition: condition) }
         }

@@ -8,6 +8,9 @@ enum GEMMBench {
         let a = try Tensor.normal([n, n], seed: 1), b = try Tensor.normal([n, n], seed: 2)
         var c = [Float](repeating: 0, count: n * n)
         let flops = 2 * Double(n) * Double(n) * Double(n)
+        // The engine keeps OpenBLAS at one thread and partitions GEMMs itself; raw sgemm gets
+        // OpenBLAS's own threading at the same thread count for the comparison.
+        openblas_set_num_threads(Int32(BLASRuntime.threads))
         let raw = Timing.milliseconds(repeats: repeats) {
             a.scalars.withUnsafeBufferPointer { pa in
                 b.scalars.withUnsafeBufferPointer { pb in
@@ -18,6 +21,7 @@ enum GEMMBench {
                 }
             }
         }
+        openblas_set_num_threads(1)
         let engine = try Timing.milliseconds(repeats: repeats) { _ = try noGrad { try a.matmul(b) } }
         let rawGFLOPS = flops / raw.best / 1e6, engineGFLOPS = flops / engine.best / 1e6
         return [

@@ -2,7 +2,8 @@ import Foundation
 import TensorEngine
 
 // TensorBench: the tensor engine's benchmarks (docs/performance.md, "Tensor engine").
-//   TensorBench [--json] [--threads N] [--repeats N] [--workload all|gemm|flow-head-grpo|dit-step|none]
+//   TensorBench [--json] [--threads N] [--repeats N] [--workload all|gemm|flow-head-grpo|dit-step|none] [--profile]
+// (`--profile` prints the wall-clock time per primitive of the dit-step phases instead of the table.)
 // (`none` prints only the BLAS configuration line: kernel, threads, allocator tuning.)
 // Kernel: re-executes itself with the fastest correct OpenBLAS kernel for the CPU unless
 // PROPHRL_BLAS_CORETYPE says otherwise (see BLASRuntime).
@@ -10,11 +11,12 @@ import TensorEngine
 BLASRuntime.relaunchWithPreferredKernel()
 let allocatorTuned = AllocatorTuning.apply()
 
-var json = false, threads = 1, repeats = 7, workload = "all"
+var json = false, profile = false, threads = 1, repeats = 7, workload = "all"
 var arguments = CommandLine.arguments.dropFirst().makeIterator()
 while let argument = arguments.next() {
     switch argument {
     case "--json": json = true
+    case "--profile": profile = true
     case "--threads": threads = Int(arguments.next() ?? "") ?? -1
     case "--repeats": repeats = Int(arguments.next() ?? "") ?? -1
     case "--workload": workload = arguments.next() ?? ""
@@ -30,6 +32,11 @@ guard threads >= 1, repeats >= 1, ["all", "gemm", "flow-head-grpo", "dit-step", 
 
 do {
     try BLASRuntime.setThreads(threads)
+    if profile {
+        print("\(BLASRuntime.configuration) allocator-tuned=\(allocatorTuned)")
+        _ = try DiTBench.run(repeats: repeats, profile: true)
+        exit(0)
+    }
     var results: [BenchResult] = []
     if workload == "all" || workload == "gemm" { results += try GEMMBench.run(size: 1024, repeats: repeats) }
     if workload == "all" || workload == "flow-head-grpo" { results += try FlowHeadBench.run(repeats: repeats) }

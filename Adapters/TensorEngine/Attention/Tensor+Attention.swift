@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 
 // Fused scaled-dot-product attention. Tensors stay in the projection layout [B, T, H, D] (heads
@@ -94,8 +95,7 @@ struct AttentionKernel: Sendable {
         if let mask { for j in 0..<keys { row[j] += mask[r * keys + j] } }
         let m = Kernels.maximum(row, count: keys)
         let sum = Kernels.expShiftInPlace(row, count: keys, shift: m)
-        let inv = 1 / sum
-        for j in 0..<keys { row[j] *= inv }
+        ctk_scale(row, keys, 1 / sum)
         return m + Foundation.log(sum)
     }
 

@@ -14,16 +14,22 @@ public final class GradNode: @unchecked Sendable {
     let parents: [GradNode?]
     /// Maps the output gradient (and which inputs need one) to one gradient per input.
     let backward: (([Float], [Bool]) -> [[Float]?])?
+    /// For single-input ops whose gradient covers only part of the input (slices): adds the output
+    /// gradient into the input's full-size gradient in place, instead of `backward` building a
+    /// zero-filled full-size array per slice and adding it.
+    let scatter: ((inout [Float], [Float]) -> Void)?
     /// The operation name, for debugging.
     public let op: String
     /// The accumulated gradient (leaves) or the gradient in flight (interior nodes).
     public internal(set) var grad: [Float]?
 
-    init(op: String, count: Int, parents: [GradNode?], backward: (([Float], [Bool]) -> [[Float]?])?) {
+    init(op: String, count: Int, parents: [GradNode?], backward: (([Float], [Bool]) -> [[Float]?])?,
+         scatter: ((inout [Float], [Float]) -> Void)? = nil) {
         self.op = op
         self.count = count
         self.parents = parents
         self.backward = backward
+        self.scatter = scatter
     }
 
     /// True for a node without parents (a tensor that requires a gradient).
@@ -31,6 +37,14 @@ public final class GradNode: @unchecked Sendable {
 
     /// Forgets the accumulated gradient.
     public func zeroGrad() { grad = nil }
+
+    /// Adds a partial gradient through `scatter` (zero-filling the gradient first when there is none).
+    func accumulate(scattering g: [Float], _ scatter: (inout [Float], [Float]) -> Void) {
+        var existing = grad ?? [Float](repeating: 0, count: count)
+        grad = nil  // drop the stored reference so the scatter mutates in place
+        scatter(&existing, g)
+        grad = existing
+    }
 
     func accumulate(_ g: [Float]) {
         if var existing = grad {

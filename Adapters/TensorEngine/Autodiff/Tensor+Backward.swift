@@ -15,14 +15,20 @@ extension Tensor {
         }
         let tape = Tensor.topologicalOrder(root)
         root.accumulate(seed?.scalars ?? [Float](repeating: 1, count: count))
+        OpProfile.mark("backward:tape")
         for node in tape.reversed() {
             guard let backward = node.backward, let g = node.grad else { continue }
             node.grad = nil  // interior gradients are consumed once; only leaves keep theirs
-            let needs = node.parents.map { $0 != nil }
-            let grads = backward(g, needs)
-            for (parent, grad) in zip(node.parents, grads) {
-                if let parent, let grad { parent.accumulate(grad) }
+            if let scatter = node.scatter, node.parents.count == 1 {
+                node.parents[0]?.accumulate(scattering: g, scatter)
+            } else {
+                let needs = node.parents.map { $0 != nil }
+                let grads = backward(g, needs)
+                for (parent, grad) in zip(node.parents, grads) {
+                    if let parent, let grad { parent.accumulate(grad) }
+                }
             }
+            OpProfile.mark("backward:" + node.op)
         }
     }
 

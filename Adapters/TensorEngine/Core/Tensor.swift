@@ -92,10 +92,26 @@ public struct Tensor: Sendable, CustomStringConvertible {
     /// it returns one gradient per input (nil where none is needed), each shaped like that input.
     static func make(_ op: String, _ scalars: [Float], shape: [Int], inputs: [Tensor],
                      backward: @escaping ([Float], [Bool]) -> [[Float]?]) -> Tensor {
+        if OpProfile.isEnabled { OpProfile.mark(op) }
         guard GradMode.isEnabled, inputs.contains(where: { $0.node != nil }) else {
             return Tensor(unchecked: scalars, shape: shape)
         }
         let node = GradNode(op: op, count: scalars.count, parents: inputs.map { $0.node }, backward: backward)
+        return Tensor(unchecked: scalars, shape: shape, node: node)
+    }
+
+    /// Like ``make(_:_:shape:inputs:backward:)`` for a single-input op whose gradient is a part of the
+    /// input's: `scatter(&inputGradient, outputGradient)` adds the output gradient into place.
+    static func make(_ op: String, _ scalars: [Float], shape: [Int], input: Tensor,
+                     scatter: @escaping (inout [Float], [Float]) -> Void) -> Tensor {
+        if OpProfile.isEnabled { OpProfile.mark(op) }
+        guard GradMode.isEnabled, let parent = input.node else { return Tensor(unchecked: scalars, shape: shape) }
+        let count = input.count
+        let node = GradNode(op: op, count: scalars.count, parents: [parent], backward: { g, _ in
+            var full = [Float](repeating: 0, count: count)
+            scatter(&full, g)
+            return [full]
+        }, scatter: scatter)
         return Tensor(unchecked: scalars, shape: shape, node: node)
     }
 }

@@ -1,3 +1,5 @@
+import CTensorKernels
+
 /// Vectorised transcendental functions on `SIMD8<Float>` (Cephes-style range reduction and
 /// polynomials), used by the activation kernels instead of scalar libm calls, which dominated the
 /// DiT profile. Accuracy: `exp` within ~2 ulp on its clamped range; `tanh` and `sigmoid` are built
@@ -108,42 +110,13 @@ extension Kernels {
 }
 
 extension Kernels {
-    /// `row[j] = exp(row[j] − shift)` for `j < count`, vectorised; returns the sum of the new values.
+    /// `row[j] = exp(row[j] − shift)` for `j < count`, vectorised (CTensorKernels); returns the sum of the new values.
     @inline(__always)
     static func expShiftInPlace(_ row: UnsafeMutablePointer<Float>, count: Int, shift: Float) -> Float {
-        var total = SIMD8<Float>(repeating: 0)
-        let s = SIMD8<Float>(repeating: shift)
-        var j = 0
-        while j + 8 <= count {
-            let e = FastMath.exp(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) - s)
-            UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: SIMD8<Float>.self)
-            total += e
-            j += 8
-        }
-        var sum = total.sum()
-        while j < count {
-            var v = SIMD8<Float>(repeating: 0)
-            v[0] = row[j] - shift
-            let e = FastMath.exp(v)[0]
-            row[j] = e
-            sum += e
-            j += 1
-        }
-        return sum
+        ctk_exp_shift_sum(row, count, shift)
     }
 
     /// The largest of `count` values at `row` (−∞ when empty).
     @inline(__always)
-    static func maximum(_ row: UnsafePointer<Float>, count: Int) -> Float {
-        var best = SIMD8<Float>(repeating: -.infinity)
-        var j = 0
-        while j + 8 <= count {
-            let v = UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self)
-            best.replace(with: v, where: v .> best)
-            j += 8
-        }
-        var m = best.max()
-        while j < count { m = Swift.max(m, row[j]); j += 1 }
-        return m
-    }
+    static func maximum(_ row: UnsafePointer<Float>, count: Int) -> Float { ctk_row_max(row, count) }
 }

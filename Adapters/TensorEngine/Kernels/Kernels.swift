@@ -109,44 +109,83 @@ enum Kernels {
     /// Sums a gradient of the broadcast shape `fromShape` back to the input shape `toShape`.
     static func sumToShape(_ g: [Float], from fromShape: [Int], to toShape: [Int]) -> [Float] {
         if fromShape == toShape { return g }
+        return g.withUnsafeBufferPointer { pg in reduceToShape(from: fromShape, to: toShape) { pg[$0] } }
+    }
+
+    /// `sumToShape(g ⊙ a)` without materialising the product (the scale gradient of a broadcast multiply).
+    static func sumProductToShape(_ g: [Float], _ a: [Float], from fromShape: [Int], to toShape: [Int]) -> [Float] {
+        if fromShape == toShape { return zip(g, a, *) }
+        return g.withUnsafeBufferPointer { pg in a.withUnsafeBufferPointer { pa in
+            reduceToShape(from: fromShape, to: toShape) { pg[$0] * pa[$0] }
+        }}
+    }
+
+    /// Sums `value(i)` over the elements `i` of `fromShape` into the broadcast-reduced `toShape`.
+    @inline(__always)
+    private static func reduceToShape(from fromShape: [Int], to toShape: [Int], _ value: (Int) -> Float) -> [Float] {
         var out = [Float](repeating: 0, count: Shape.count(toShape))
         let strides = Shape.broadcastStrides(toShape, to: fromShape)
         let (dims, coalesced) = StridedLoop.coalesce(fromShape, [strides])
         out.withUnsafeMutableBufferPointer { po in
-            g.withUnsafeBufferPointer { pg in
-                if dims.count == 2, coalesced[0] == [0, 1] {
-                    // [rows, n] → [n] (bias-style): workers own disjoint column blocks.
-                    let (rows, n) = (dims[0], dims[1])
-                    Parallel.chunks(n, costPerItem: rows) { columns in
-                        for r in 0..<rows { for j in columns { po[j] += pg[r * n + j] } }
+            if dims.count == 2, coalesced[0] == [0, 1] {
+                // [rows, n] → [n] (bias-style): workers own disjoint column blocks.
+                let (rows, n) = (dims[0], dims[1])
+                Parallel.chunks(n, costPerItem: rows) { columns in
+                    for r in 0..<rows { for j in columns { po[j] += value(r * n + j) } }
+                }
+            } else if dims.count == 2, coalesced[0] == [1, 0] {
+                // [rows, n] → [rows] (row sums): workers own disjoint rows.
+                let n = dims[1]
+                Parallel.chunks(dims[0], costPerItem: n) { rows in
+                    for r in rows {
+                        var s: Float = 0
+                        for j in 0..<n { s += value(r * n + j) }
+                        po[r] = s
                     }
-                } else if dims.count == 2, coalesced[0] == [1, 0] {
-                    // [rows, n] → [rows] (row sums): workers own disjoint rows.
-                    let n = dims[1]
-                    Parallel.chunks(dims[0], costPerItem: n) { rows in
-                        for r in rows {
-                            var s: Float = 0
-                            for j in 0..<n { s += pg[r * n + j] }
-                            po[r] = s
-                        }
-                    }
-                } else {
-                    // Parallel over the outermost axis only when its slices own distinct outputs.
-                    let outerDistinct = dims.count >= 2 && coalesced[0][0] != 0
-                    StridedLoop.runs2(dims, coalesced[0], coalesced[0], parallel: outerDistinct, byOuterAxis: true) { o, io, _, n, d, _ in
-                        if d == 0 {
-                            var s: Float = 0
-                            for i in 0..<n { s += pg[o + i] }
-                            po[io] += s
-                        } else if d == 1 {
-                            for i in 0..<n { po[io + i] += pg[o + i] }
-                        } else {
-                            for i in 0..<n { po[io + i * d] += pg[o + i] }
-                        }
+                }
+            } else {
+                // Parallel over the outermost axis only when its slices own distinct outputs.
+                let outerDistinct = dims.count >= 2 && coalesced[0][0] != 0
+                StridedLoop.runs2(dims, coalesced[0], coalesced[0], parallel: outerDistinct, byOuterAxis: true) { o, io, _, n, d, _ in
+                    if d == 0 {
+                        var s: Float = 0
+                        for i in 0..<n { s += value(o + i) }
+                        po[io] += s
+                    } else if d == 1 {
+                        for i in 0..<n { po[io + i] += value(o + i) }
+                    } else {
+                        for i in 0..<n { po[io + i * d] += value(o + i) }
                     }
                 }
             }
         }
         return out
+    }
+
+    /// A native elementwise kernel `f(input, output, count)` applied in parallel chunks.
+    @inline(__always)
+    static func cmap(_ a: [Float], _ f: (UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.withUnsafeBufferPointer { pa in
+                guard let src = pa.baseAddress, let dst = out.baseAddress else { return }
+                Parallel.chunks(pa.count) { range in f(src + range.lowerBound, dst + range.lowerBound, range.count) }
+            }
+            initialized = a.count
+        }
+    }
+
+    /// A native elementwise kernel `f(a, b, output, count)` on equal-count buffers, in parallel chunks.
+    @inline(__always)
+    static func cmap2(_ a: [Float], _ b: [Float],
+                      _ f: (UnsafePointer<Float>, UnsafePointer<Float>, UnsafeMutablePointer<Float>, Int) -> Void) -> [Float] {
+        [Float](unsafeUninitializedCapacity: a.count) { out, initialized in
+            a.withUnsafeBufferPointer { pa in b.withUnsafeBufferPointer { pb in
+                guard let s0 = pa.baseAddress, let s1 = pb.baseAddress, let dst = out.baseAddress else { return }
+                Parallel.chunks(pa.count) { range in
+                    f(s0 + range.lowerBound, s1 + range.lowerBound, dst + range.lowerBound, range.count)
+                }
+            }}
+            initialized = a.count
+        }
     }
 }

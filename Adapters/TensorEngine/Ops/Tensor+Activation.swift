@@ -1,3 +1,4 @@
+import CTensorKernels
 import Foundation
 
 // Activations and (log-)softmax. Each is one fused primitive whose backward is its closed-form
@@ -16,11 +17,10 @@ extension Tensor {
     /// `x · σ(2u)`, `u = √(2/π)(x + 0.044715x³)` (the same function: `½(1 + tanh u) = σ(2u)`).
     public func gelu(approximate: Bool = false) -> Tensor {
         if approximate {
-            return vunary("geluTanh", { x in x * FastMath.sigmoid(Tensor.geluArgument(x)) }) { x, _ in
-                let s = FastMath.sigmoid(Tensor.geluArgument(x))
-                let x2: SIMD8<Float> = x * x
-                let du: SIMD8<Float> = (x2 * (3 * 0.044715) + 1) * (2 * 0.797_884_56)
-                return s + x * s * (1 - s) * du
+            let x = scalars
+            let y = Kernels.cmap(x) { ctk_gelu_tanh_forward($0, $1, $2) }
+            return Tensor.make("geluTanh", y, shape: shape, inputs: [self]) { g, _ in
+                [Kernels.cmap2(x, g) { ctk_gelu_tanh_backward($0, $1, $2, $3) }]
             }
         }
         return unary("gelu", { x in 0.5 * x * (1 + Foundation.erf(x * 0.707_106_78)) }) { x, _ in

@@ -53,10 +53,13 @@ extension Tensor {
         let shape = try Shape.broadcast(a.shape, b.shape, op: "mul")
         let out = Kernels.broadcastZip(a.scalars, a.shape, b.scalars, b.shape, outShape: shape, *)
         return make("mul", out, shape: shape, inputs: [a, b]) { g, needs in
-            [needs[0] ? Kernels.sumToShape(Kernels.broadcastZip(g, shape, b.scalars, b.shape, outShape: shape, *),
-                                           from: shape, to: a.shape) : nil,
-             needs[1] ? Kernels.sumToShape(Kernels.broadcastZip(g, shape, a.scalars, a.shape, outShape: shape, *),
-                                           from: shape, to: b.shape) : nil]
+            // A full-shape factor needs no broadcast copy: reduce g ⊙ factor directly.
+            [needs[0] ? (b.shape == shape ? Kernels.sumProductToShape(g, b.scalars, from: shape, to: a.shape)
+                         : Kernels.sumToShape(Kernels.broadcastZip(g, shape, b.scalars, b.shape, outShape: shape, *),
+                                              from: shape, to: a.shape)) : nil,
+             needs[1] ? (a.shape == shape ? Kernels.sumProductToShape(g, a.scalars, from: shape, to: b.shape)
+                         : Kernels.sumToShape(Kernels.broadcastZip(g, shape, a.scalars, a.shape, outShape: shape, *),
+                                              from: shape, to: b.shape)) : nil]
         }
     }
 

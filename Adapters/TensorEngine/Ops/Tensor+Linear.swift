@@ -78,7 +78,7 @@ extension Tensor {
         let (scaleShape, shiftShape) = (scale.shape, shift.shape)
         return Tensor.make("multiplyAdd", out, shape: outShape, inputs: [self, scale, shift]) { g, needs in
             [needs[0] ? Kernels.broadcastZip(g, outShape, b, scaleShape, outShape: outShape, *) : nil,
-             needs[1] ? Kernels.sumToShape(Kernels.zip(g, a, *), from: outShape, to: scaleShape) : nil,
+             needs[1] ? Kernels.sumProductToShape(g, a, from: outShape, to: scaleShape) : nil,
              needs[2] ? Kernels.sumToShape(g, from: outShape, to: shiftShape) : nil]
         }
     }

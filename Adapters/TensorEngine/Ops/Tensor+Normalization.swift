@@ -1,3 +1,4 @@
+import CTensorKernels
 import ProphRLCore
 
 // Normalisation over the last axis as fused primitives (one pass forward, one pass backward);
@@ -43,19 +44,10 @@ extension Tensor {
         var inverse = [Float](repeating: 0, count: rows)
         scalars.withUnsafeBufferPointer { x in
             out.withUnsafeMutableBufferPointer { y in inverse.withUnsafeMutableBufferPointer { inv in
+                guard let x0 = x.baseAddress, let y0 = y.baseAddress else { return }
                 Parallel.chunks(rows, costPerItem: n) { range in
                     for r in range {
-                        let base = r * n
-                        var mean: Float = 0
-                        if centered {
-                            for j in 0..<n { mean += x[base + j] }
-                            mean /= Float(n)
-                        }
-                        var variance: Float = 0
-                        for j in 0..<n { let d = x[base + j] - mean; variance += d * d }
-                        let scale = 1 / (variance / Float(n) + eps).squareRoot()
-                        inv[r] = scale
-                        for j in 0..<n { y[base + j] = (x[base + j] - mean) * scale }
+                        inv[r] = ctk_norm_row_forward(x0 + r * n, y0 + r * n, n, centered ? 1 : 0, eps)
                     }
                 }
             }}
@@ -64,14 +56,10 @@ extension Tensor {
         return Tensor.make(centered ? "layerNorm" : "rmsNorm", xhat, shape: shape, inputs: [self]) { g, _ in
             var dx = [Float](repeating: 0, count: xhat.count)
             g.withUnsafeBufferPointer { pg in xhat.withUnsafeBufferPointer { px in dx.withUnsafeMutableBufferPointer { pd in
+                guard let g0 = pg.baseAddress, let x0 = px.baseAddress, let d0 = pd.baseAddress else { return }
                 Parallel.chunks(rows, costPerItem: n) { range in
                     for r in range {
-                        let base = r * n
-                        var meanG: Float = 0, meanGX: Float = 0
-                        for j in 0..<n { meanG += pg[base + j]; meanGX += pg[base + j] * px[base + j] }
-                        meanG = centered ? meanG / Float(n) : 0
-                        meanGX /= Float(n)
-                        for j in 0..<n { pd[base + j] = (pg[base + j] - meanG - px[base + j] * meanGX) * inverseStd[r] }
+                        ctk_norm_row_backward(g0 + r * n, x0 + r * n, d0 + r * n, n, centered ? 1 : 0, inverseStd[r])
                     }
                 }
             }}}

@@ -74,12 +74,9 @@ extension Tensor {
         var out = [Float](repeating: 0, count: outer * width * inner)
         Tensor.copyBlocks(from: scalars, fromRow: n, fromOffset: range.lowerBound, to: &out, toRow: width, toOffset: 0,
                           rows: width, outer: outer, inner: inner)
-        let total = count
-        return Tensor.make("slice", out, shape: outShape, inputs: [self]) { g, _ in
-            var dx = [Float](repeating: 0, count: total)
-            Tensor.copyBlocks(from: g, fromRow: width, fromOffset: 0, to: &dx, toRow: n, toOffset: range.lowerBound,
-                              rows: width, outer: outer, inner: inner)
-            return [dx]
+        return Tensor.make("slice", out, shape: outShape, input: self) { dx, g in
+            Tensor.addBlocks(from: g, fromRow: width, to: &dx, toRow: n, toOffset: range.lowerBound,
+                             rows: width, outer: outer, inner: inner)
         }
     }
 
@@ -200,6 +197,24 @@ extension Tensor {
                     for o in range {
                         let si = (o * fromRow + fromOffset) * inner, di = (o * toRow + toOffset) * inner
                         for j in 0..<block { d[di + j] = s[si + j] }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adds `[outer, fromRow, inner]` blocks into `[outer, toRow, inner]` at row `toOffset` (the
+    /// in-place backward of a slice).
+    static func addBlocks(from src: [Float], fromRow: Int, to dst: inout [Float], toRow: Int, toOffset: Int,
+                          rows: Int, outer: Int, inner: Int) {
+        let block = rows * inner
+        guard block > 0 else { return }
+        src.withUnsafeBufferPointer { s in
+            dst.withUnsafeMutableBufferPointer { d in
+                Parallel.chunks(outer, costPerItem: block) { range in
+                    for o in range {
+                        let si = o * fromRow * inner, di = (o * toRow + toOffset) * inner
+                        for j in 0..<block { d[di + j] += s[si + j] }
                     }
                 }
             }

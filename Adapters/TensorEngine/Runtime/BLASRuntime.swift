@@ -1,4 +1,5 @@
 import COpenBLAS
+import CTensorKernels
 import Foundation
 
 /// Thread count and kernel ("core type") of the OpenBLAS library under the engine, for control and
@@ -30,39 +31,56 @@ public enum BLASRuntime {
         public let cpuHasAVX512: Bool
         /// `OPENBLAS_CORETYPE` in this process's environment (nil when unset).
         public let requestedCoreType: String?
+        /// The instruction set of the engine's own kernels (``BLASRuntime/vectorKernels``).
+        public let vectorKernels: String
 
         /// One line for logs: `openblas core=SkylakeX threads=2 avx512=yes`.
         public var description: String {
-            "openblas core=\(coreName) threads=\(threads) avx512=\(cpuHasAVX512 ? "yes" : "no") requested=\(requestedCoreType ?? "-")"
+            "openblas core=\(coreName) threads=\(threads) avx512=\(cpuHasAVX512 ? "yes" : "no") requested=\(requestedCoreType ?? "-") kernels=\(vectorKernels)"
         }
     }
 
     /// The configuration now in force.
     public static var configuration: Configuration {
         Configuration(coreName: coreName, threads: threads, buildConfig: String(cString: openblas_get_config()),
-                      cpuHasAVX512: cpuHasAVX512, requestedCoreType: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"])
+                      cpuHasAVX512: cpuHasAVX512, requestedCoreType: ProcessInfo.processInfo.environment["OPENBLAS_CORETYPE"],
+                      vectorKernels: vectorKernels)
     }
 
     /// The loaded kernel's name.
     public static var coreName: String { String(cString: openblas_get_corename()) }
 
-    /// The BLAS thread count.
-    public static var threads: Int { Int(openblas_get_num_threads()) }
+    /// The engine's thread count: GEMM partitions and parallel kernels (OpenBLAS itself runs one
+    /// thread per call; see `Parallel`).
+    public static var threads: Int { Parallel.threads }
 
-    /// Sets the BLAS thread count (OpenBLAS caps it at the core count).
+    /// Sets the engine's thread count (GEMMs and parallel kernels), capped at 64.
     /// - Throws: ``TensorError`` unless `count >= 1`.
     public static func setThreads(_ count: Int) throws {
         guard count >= 1 else {
             throw TensorError.invalidArgument(op: "BLASRuntime.setThreads", argument: "count", reason: "expected >= 1, got \(count)")
         }
-        openblas_set_num_threads(Int32(count))
+        Parallel.configured
+        ctk_set_threads(count)
+    }
+
+    /// The instruction set of the engine's own kernels: `avx512`, `avx2` or `portable`.
+    public static var vectorKernels: String {
+        switch ctk_vector_width_bits() {
+        case 512: "avx512"
+        case 256: "avx2"
+        default: "portable"
+        }
     }
 
     /// Deterministic mode: one BLAS thread. Together with a pinned kernel (start the process with
     /// `PROPHRL_BLAS_CORETYPE=Haswell`, or call ``relaunchWithPreferredKernel(arguments:deterministic:)``
     /// with `deterministic: true`) results are bit-identical run to run. The engine's own kernels
     /// have a fixed reduction order at any thread count.
-    public static func enableDeterministicMode() { openblas_set_num_threads(1) }
+    public static func enableDeterministicMode() {
+        Parallel.configured
+        ctk_set_threads(1)
+    }
 
     /// Whether `/proc/cpuinfo` lists `avx512f`.
     public static var cpuHasAVX512: Bool {
