@@ -32,7 +32,7 @@ check-architecture:
 # Tests that run after the rest, one at a time: those against real sockets and a 500 Hz controller simulator
 # need the cooperative thread pool to themselves, and Prophet's bit-for-bit reproducibility tests need no other
 # test changing OpenBLAS's process-wide thread count under them.
-REALTIME_TESTS := RobotRTDETests\.|prophrlTests\.RobotCLITests|prophrlTests\.DeployCLITests|ProphetDiTTests\.
+REALTIME_TESTS := RobotRTDETests\.|prophrlTests\.RobotCLITests|prophrlTests\.DeployCLITests|ProphetDiTTests\.|TensorEngineTests\.NativeKernelTests
 
 test: deps check-architecture
 	$(SWIFT) build --build-tests

@@ -9,12 +9,14 @@
 #include "CTensorKernels.h"
 
 #include <pthread.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdint.h>
 #include <time.h>
 #include <unistd.h>
 
 #define MAX_WORKERS 63
+#define YIELD_AFTER_NS 20000
 #define PART_BITS 20
 #define PART_MASK ((1L << PART_BITS) - 1)
 
@@ -77,7 +79,11 @@ static void *worker_main(void *unused) {
         unsigned spins = 0;
         while (!work_available()) {
             cpu_relax();
-            if ((++spins & 127) == 0 && now_ns() - start > (uint64_t)atomic_load(&spin_ns)) {
+            if ((++spins & 127) != 0) continue;
+            uint64_t waited = now_ns() - start;
+            // After a short pure spin, yield between checks so a job sharing this core is not starved.
+            if (waited > YIELD_AFTER_NS) sched_yield();
+            if (waited > (uint64_t)atomic_load(&spin_ns)) {
                 pthread_mutex_lock(&sleep_lock);
                 atomic_fetch_add(&sleepers, 1);   // seq_cst: pairs with the submitter's publish + load
                 while (!work_available()) pthread_cond_wait(&wake, &sleep_lock);
@@ -155,6 +161,10 @@ void ctk_parallel_for(long parts, ctk_part_fn fn, void *context) {
     inside_loop = 1;
     run_parts();
     inside_loop = 0;
-    while (atomic_load_explicit(&done_parts, memory_order_acquire) < parts) cpu_relax();
+    // Wait for parts still running on workers; if one was preempted, yield so it can finish.
+    for (unsigned spins = 1; atomic_load_explicit(&done_parts, memory_order_acquire) < parts; spins++) {
+        cpu_relax();
+        if ((spins & 1023) == 0) sched_yield();
+    }
     pthread_mutex_unlock(&submit_lock);
 }

@@ -2,7 +2,7 @@ import Foundation
 import TensorEngine
 
 // TensorBench: the tensor engine's benchmarks (docs/performance.md, "Tensor engine").
-//   TensorBench [--json] [--threads N] [--repeats N] [--workload all|gemm|flow-head-grpo|dit-step|none] [--profile]
+//   TensorBench [--json] [--threads N] [--repeats N] [--workload all|gemm|flow-head-grpo|dit-step|none] [--profile | --profile-cpu]
 // (`--profile` prints the wall-clock time per primitive of the dit-step phases instead of the table.)
 // (`none` prints only the BLAS configuration line: kernel, threads, allocator tuning.)
 // Kernel: re-executes itself with the fastest correct OpenBLAS kernel for the CPU unless
@@ -17,6 +17,7 @@ while let argument = arguments.next() {
     switch argument {
     case "--json": json = true
     case "--profile": profile = true
+    case "--profile-cpu": profile = true; Profiler.clock = .threadCPU
     case "--threads": threads = Int(arguments.next() ?? "") ?? -1
     case "--repeats": repeats = Int(arguments.next() ?? "") ?? -1
     case "--workload": workload = arguments.next() ?? ""

@@ -10,6 +10,8 @@ import CTensorKernels
 enum Parallel {
     /// Below this many elements (times `costPerItem`) a loop stays on the calling thread.
     static let minimumElements = 1 << 14
+    /// The most parts a loop is cut into per thread.
+    static let partsPerThread = 4
 
     /// Takes the thread count from OpenBLAS's initial setting (it honours `OPENBLAS_NUM_THREADS`),
     /// then pins OpenBLAS to one thread; runs once, before the first parallel loop or GEMM.
@@ -40,12 +42,16 @@ enum Parallel {
             body(0..<count)
             return
         }
+        // Large loops are cut finer than one part per thread (claimed dynamically), so a worker that
+        // the OS runs late costs less; an explicit `threads` (GEMM blocks) keeps one part per thread.
+        let parts = allowed != nil ? workers
+            : Swift.min(count, workers * partsPerThread, Swift.max(workers, count * costPerItem / minimumElements))
         // The parts write disjoint ranges of buffers the caller keeps alive for the whole call, which
         // returns only after every part has finished.
         withoutActuallyEscaping(body) { escapable in
-            var job = Job(count: count, parts: workers, body: escapable)
+            var job = Job(count: count, parts: parts, body: escapable)
             withUnsafeMutablePointer(to: &job) { pointer in
-                ctk_parallel_for(workers, { context, part in
+                ctk_parallel_for(parts, { context, part in
                     guard let job = context?.assumingMemoryBound(to: Job.self).pointee else { return }
                     job.body((job.count * part / job.parts)..<(job.count * (part + 1) / job.parts))
                 }, pointer)
