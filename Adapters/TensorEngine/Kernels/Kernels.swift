@@ -109,29 +109,45 @@ enum Kernels {
     /// Sums a gradient of the broadcast shape `fromShape` back to the input shape `toShape`.
     static func sumToShape(_ g: [Float], from fromShape: [Int], to toShape: [Int]) -> [Float] {
         if fromShape == toShape { return g }
-        return g.withUnsafeBufferPointer { pg in reduceToShape(from: fromShape, to: toShape) { pg[$0] } }
+        return g.withUnsafeBufferPointer { pg in
+            guard let g0 = pg.baseAddress else { return [Float](repeating: 0, count: Shape.count(toShape)) }
+            return reduceToShape(g0, nil, from: fromShape, to: toShape)
+        }
     }
 
     /// `sumToShape(g ⊙ a)` without materialising the product (the scale gradient of a broadcast multiply).
     static func sumProductToShape(_ g: [Float], _ a: [Float], from fromShape: [Int], to toShape: [Int]) -> [Float] {
         if fromShape == toShape { return zip(g, a, *) }
         return g.withUnsafeBufferPointer { pg in a.withUnsafeBufferPointer { pa in
-            reduceToShape(from: fromShape, to: toShape) { pg[$0] * pa[$0] }
+            guard let g0 = pg.baseAddress, let a0 = pa.baseAddress else { return [Float](repeating: 0, count: Shape.count(toShape)) }
+            return reduceToShape(g0, a0, from: fromShape, to: toShape)
         }}
     }
 
-    /// Sums `value(i)` over the elements `i` of `fromShape` into the broadcast-reduced `toShape`.
-    @inline(__always)
-    private static func reduceToShape(from fromShape: [Int], to toShape: [Int], _ value: (Int) -> Float) -> [Float] {
+    /// Sums `g` (times `a`, when given) over the elements of `fromShape` into the broadcast-reduced
+    /// `toShape`. The loops are written out for both cases so each inner loop vectorises; every output
+    /// element is summed in the same (serial) order at any thread count.
+    private static func reduceToShape(_ g: UnsafePointer<Float>, _ a: UnsafePointer<Float>?,
+                                      from fromShape: [Int], to toShape: [Int]) -> [Float] {
         var out = [Float](repeating: 0, count: Shape.count(toShape))
         let strides = Shape.broadcastStrides(toShape, to: fromShape)
         let (dims, coalesced) = StridedLoop.coalesce(fromShape, [strides])
         out.withUnsafeMutableBufferPointer { po in
+            guard let o0 = po.baseAddress else { return }
             if dims.count == 2, coalesced[0] == [0, 1] {
                 // [rows, n] → [n] (bias-style): workers own disjoint column blocks.
                 let (rows, n) = (dims[0], dims[1])
                 Parallel.chunks(n, costPerItem: rows) { columns in
-                    for r in 0..<rows { for j in columns { po[j] += value(r * n + j) } }
+                    let (lo, hi) = (columns.lowerBound, columns.upperBound)
+                    for r in 0..<rows {
+                        let row = g + r * n
+                        if let a {
+                            let arow = a + r * n
+                            for j in lo..<hi { o0[j] += row[j] * arow[j] }
+                        } else {
+                            for j in lo..<hi { o0[j] += row[j] }
+                        }
+                    }
                 }
             } else if dims.count == 2, coalesced[0] == [1, 0] {
                 // [rows, n] → [rows] (row sums): workers own disjoint rows.
@@ -139,22 +155,23 @@ enum Kernels {
                 Parallel.chunks(dims[0], costPerItem: n) { rows in
                     for r in rows {
                         var s: Float = 0
-                        for j in 0..<n { s += value(r * n + j) }
-                        po[r] = s
+                        if let a { for j in 0..<n { s += g[r * n + j] * a[r * n + j] } } else { for j in 0..<n { s += g[r * n + j] } }
+                        o0[r] = s
                     }
                 }
             } else {
                 // Parallel over the outermost axis only when its slices own distinct outputs.
                 let outerDistinct = dims.count >= 2 && coalesced[0][0] != 0
                 StridedLoop.runs2(dims, coalesced[0], coalesced[0], parallel: outerDistinct, byOuterAxis: true) { o, io, _, n, d, _ in
+                    let src = g + o, dst = o0 + io
                     if d == 0 {
                         var s: Float = 0
-                        for i in 0..<n { s += value(o + i) }
-                        po[io] += s
+                        if let a { let f = a + o; for i in 0..<n { s += src[i] * f[i] } } else { for i in 0..<n { s += src[i] } }
+                        dst[0] += s
                     } else if d == 1 {
-                        for i in 0..<n { po[io + i] += value(o + i) }
+                        if let a { let f = a + o; for i in 0..<n { dst[i] += src[i] * f[i] } } else { for i in 0..<n { dst[i] += src[i] } }
                     } else {
-                        for i in 0..<n { po[io + i * d] += value(o + i) }
+                        if let a { let f = a + o; for i in 0..<n { dst[i * d] += src[i] * f[i] } } else { for i in 0..<n { dst[i * d] += src[i] } }
                     }
                 }
             }
