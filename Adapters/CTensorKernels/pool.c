@@ -16,7 +16,7 @@
 #include <unistd.h>
 
 #define MAX_WORKERS 63
-#define YIELD_AFTER_NS 20000
+#define YIELD_AFTER_NS 100000
 #define PART_BITS 20
 #define PART_MASK ((1L << PART_BITS) - 1)
 
@@ -161,10 +161,8 @@ void ctk_parallel_for(long parts, ctk_part_fn fn, void *context) {
     inside_loop = 1;
     run_parts();
     inside_loop = 0;
-    // Wait for parts still running on workers; if one was preempted, yield so it can finish.
-    for (unsigned spins = 1; atomic_load_explicit(&done_parts, memory_order_acquire) < parts; spins++) {
-        cpu_relax();
-        if ((spins & 1023) == 0) sched_yield();
-    }
+    // Wait for the parts still running on workers (on other cores: yielding here would hand this
+    // core to another process for a whole time slice).
+    while (atomic_load_explicit(&done_parts, memory_order_acquire) < parts) cpu_relax();
     pthread_mutex_unlock(&submit_lock);
 }

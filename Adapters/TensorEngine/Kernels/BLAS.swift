@@ -4,8 +4,10 @@ import COpenBLAS
 ///
 /// OpenBLAS runs single-threaded (see ``Parallel``); a large product is cut into row blocks (or
 /// column blocks when it has few rows) of whole 16-wide tiles, one per allowed thread, each a
-/// single-threaded `cblas_sgemm` on the engine's pool. Every element of C is computed by the same
-/// kernel over the same `k` order however the blocks fall.
+/// single-threaded `cblas_sgemm` on the engine's pool. Blocks are fixed by the thread count, so
+/// results are bit-identical run to run at a given count (not across counts: edge tiles may take other
+/// micro-kernels). Mixing OpenBLAS's own threads with the pool measured 2–3× slower on the DiT step:
+/// OpenBLAS's idle threads spin for ~0.1 s after every GEMM and hold the core the pool needs.
 enum BLAS {
     /// Products below this many multiply-adds stay in one call.
     static let minimumParallelWork = 1 << 19
