@@ -106,8 +106,9 @@ static long default_threads(void) {
 }
 
 void ctk_set_threads(long threads) {
+    long cores = default_threads();
     if (threads < 1) threads = 1;
-    if (threads > MAX_WORKERS + 1) threads = MAX_WORKERS + 1;
+    if (threads > cores) threads = cores;   // more spinning threads than cores only slows every loop
     atomic_store(&threads_allowed, threads);
 }
 

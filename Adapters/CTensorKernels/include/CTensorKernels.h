@@ -15,7 +15,8 @@ extern "C" {
 /// One part of a parallel loop: `part` in 0..<parts.
 typedef void (*ctk_part_fn)(void *context, long part);
 
-/// Sets the number of threads parallel loops use (the caller plus `threads - 1` pool workers).
+/// Sets the number of threads parallel loops use (the caller plus `threads - 1` pool workers), capped
+/// at the number of online cores.
 void ctk_set_threads(long threads);
 /// The number of threads parallel loops use.
 long ctk_threads(void);

@@ -54,7 +54,8 @@ public enum BLASRuntime {
     /// thread per call; see `Parallel`).
     public static var threads: Int { Parallel.threads }
 
-    /// Sets the engine's thread count (GEMMs and parallel kernels), capped at 64.
+    /// Sets the engine's thread count (GEMMs and parallel kernels), capped at the core count (as
+    /// OpenBLAS capped its own).
     /// - Throws: ``TensorError`` unless `count >= 1`.
     public static func setThreads(_ count: Int) throws {
         guard count >= 1 else {
