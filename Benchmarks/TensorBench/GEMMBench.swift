@@ -9,7 +9,10 @@ enum GEMMBench {
         var c = [Float](repeating: 0, count: n * n)
         let flops = 2 * Double(n) * Double(n) * Double(n)
         // The engine keeps OpenBLAS at one thread and partitions GEMMs itself; raw sgemm gets
-        // OpenBLAS's own threading at the same thread count for the comparison.
+        // OpenBLAS's own threading at the same thread count for the comparison. The engine runs first:
+        // OpenBLAS's idle threads spin for ~0.1 s after its last threaded call and would take the core
+        // the engine's workers need (main.swift runs this workload last for the same reason).
+        let engine = try Timing.milliseconds(repeats: repeats) { _ = try noGrad { try a.matmul(b) } }
         openblas_set_num_threads(Int32(BLASRuntime.threads))
         let raw = Timing.milliseconds(repeats: repeats) {
             a.scalars.withUnsafeBufferPointer { pa in
@@ -22,7 +25,6 @@ enum GEMMBench {
             }
         }
         openblas_set_num_threads(1)
-        let engine = try Timing.milliseconds(repeats: repeats) { _ = try noGrad { try a.matmul(b) } }
         let rawGFLOPS = flops / raw.best / 1e6, engineGFLOPS = flops / engine.best / 1e6
         return [
             BenchResult(workload: "gemm-\(n)", phase: "raw-sgemm", raw, extra: ["gflops": rawGFLOPS]),

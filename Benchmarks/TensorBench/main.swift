@@ -39,9 +39,10 @@ do {
         exit(0)
     }
     var results: [BenchResult] = []
-    if workload == "all" || workload == "gemm" { results += try GEMMBench.run(size: 1024, repeats: repeats) }
     if workload == "all" || workload == "flow-head-grpo" { results += try FlowHeadBench.run(repeats: repeats) }
     if workload == "all" || workload == "dit-step" { results += try DiTBench.run(repeats: repeats) }
+    // Last: its raw-sgemm half wakes OpenBLAS's own threads (see GEMMBench).
+    if workload == "all" || workload == "gemm" { results += try GEMMBench.run(size: 1024, repeats: repeats) }
     let config = BLASRuntime.configuration
     if json {
         print("{\"engine\": \"swift-tensorengine\", \"threads\": \(config.threads), \"kernel\": \"\(config.coreName)\", \"results\": [")
