@@ -23,6 +23,8 @@ struct WorldEvalCommand: ParsableCommand {
     @Option(help: "Action-sensitivity test: ±delta on action x from each episode's first frame (0 = off).")
     var sensitivityDelta: Float = 0.01
     @Flag(help: "Skip optical flow (EPE/cosine and the flow direction of the sensitivity test).") var noFlow = false
+    @Option(help: "Sensitivity test: radius of the gripper region around the projected TCP, as a fraction of the width.")
+    var gripperRadius: Double = 0.12
 
     func run() throws {
         try BLASRuntime.setThreads(threads)
@@ -31,7 +33,10 @@ struct WorldEvalCommand: ParsableCommand {
         let worldModel = ProphetWorldModel(model: prophet, sampler: try WorldSupport.parseSampler(steps: steps, rule: sampler))
         let heldOut = Array(try WorldSupport.episodes(data).prefix(episodes))
         let flow: (any OpticalFlowEstimator)? = noFlow ? nil : FarnebackOpticalFlow()
-        let evaluator = try WorldModelEvaluator(chunks: chunks, flow: flow)
+        // The data's recorded actions are `sim collect`'s absolute differences; its camera locates the gripper.
+        let rendering = try WorldSupport.actionFrameRendering(data)
+        let semantics = try rendering.actionSemantics(), camera = try rendering.camera()
+        let evaluator = try WorldModelEvaluator(chunks: chunks, flow: flow, semantics: semantics)
         let chunkFrames = prophet.configuration.chunkFrames
         let started = Date()
         let (scores, copy) = try runBlocking {
@@ -51,9 +56,12 @@ struct WorldEvalCommand: ParsableCommand {
                 var template = Array(episode.chunks[0].values.prefix(episode.chunks[0].flatDimension))
                 for i in template.indices where i % 7 != 6 { template[i] = 0 }
                 let start = episode.video.frames[0], delta = sensitivityDelta, row = template
+                let probe = episode.states.first.map {
+                    ActionSensitivity.GripperProbe(state: $0, camera: camera, semantics: semantics, radius: gripperRadius * Double(start.width))
+                }
                 sensitivity.append(try runBlocking {
                     try await ActionSensitivity.measure(worldModel, start: start, steps: chunkFrames, template: row, dimension: 0,
-                                                        delta: delta, seed: seed, flow: flow)
+                                                        delta: delta, seed: seed, flow: flow, gripper: probe)
                 })
             }
         }
@@ -76,9 +84,20 @@ struct WorldEvalCommand: ParsableCommand {
         sensitivityReport["mean_flow_x_plus"] = meanPlus
         sensitivityReport["mean_flow_x_minus"] = meanMinus
         sensitivityReport["episodes_with_opposite_flow"] = opposite
+        let cosPlus = sensitivity.compactMap(\.gripperCosinePositive), cosMinus = sensitivity.compactMap(\.gripperCosineNegative)
+        let meanCosPlus = cosPlus.reduce(0, +) / Double(max(cosPlus.count, 1))
+        let meanCosMinus = cosMinus.reduce(0, +) / Double(max(cosMinus.count, 1))
+        let passing = zip(cosPlus, cosMinus).filter { $0 > 0.5 && $1 > 0.5 }.count
+        sensitivityReport["gripper_cosine_plus"] = meanCosPlus
+        sensitivityReport["gripper_cosine_minus"] = meanCosMinus
+        sensitivityReport["gripper_flow_plus"] = sensitivity.compactMap(\.gripperFlowPositive)
+        sensitivityReport["gripper_flow_minus"] = sensitivity.compactMap(\.gripperFlowNegative)
+        sensitivityReport["episodes_gripper_cosine_above_half"] = passing
+        sensitivityReport["gripper_radius_px"] = gripperRadius * Double(prophet.configuration.width)
         var report: [String: Any] = ["model": model, "data": data, "chunks": chunks, "sampler_steps": steps, "sampler": sampler]
         report["action_conditioning"] = config.prophet.actionConditioning
         report["history_memory"] = config.prophet.historyMemory
+        report["action_frames"] = config.prophet.actionFrames
         report["lora_rank"] = config.loraRank ?? 0
         report["prophet"] = row(scores)
         report["copy_first_frame"] = row(copy)
@@ -102,6 +121,10 @@ struct WorldEvalCommand: ParsableCommand {
                 print(String(format: "  mean flow x: +δ %.3f px/frame, −δ %.3f px/frame; opposite signs in %d/%d episodes",
                              flowPlus.reduce(0, +) / Double(flowPlus.count), flowMinus.reduce(0, +) / Double(flowMinus.count),
                              opposite, flowPlus.count))
+            }
+            if !cosPlus.isEmpty {
+                print(String(format: "  gripper region: flow·commanded cosine +δ %.3f, −δ %.3f; both > 0.5 in %d/%d episodes",
+                             meanCosPlus, meanCosMinus, passing, cosPlus.count))
             }
         }
         print(String(format: "%.2f s per chunk including scoring (%d sampler steps, %@)", seconds / Double(max(scores.episodes * chunks, 1)), steps, sampler))

@@ -31,7 +31,8 @@ struct WorldRolloutCommand: ParsableCommand {
             throw CLIError("--episode: expected 0..<\(episodes.count), got \(episode)")
         }
         let chosen = episodes[episode]
-        let evaluator = try WorldModelEvaluator(chunks: chunks, flow: nil)
+        let semantics = try WorldSupport.actionFrameRendering(data).actionSemantics()
+        let evaluator = try WorldModelEvaluator(chunks: chunks, flow: nil, semantics: semantics)
         let chunkFrames = prophet.configuration.chunkFrames
         let started = Date()
         let generated = try runBlocking {
