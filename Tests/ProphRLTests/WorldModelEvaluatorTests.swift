@@ -89,4 +89,34 @@ struct ActionSensitivityTests {
                                                     gripper: .init(state: state, camera: aligned, semantics: .absoluteDifference, radius: 0))
         }
     }
+
+    @Test("with action semantics the evaluator passes the robot state: the first recorded one, then the chunks integrated")
+    func passesState() async throws {
+        /// Copies the current frame and records the state of every context it is given.
+        final class StateRecorder: WorldModel, @unchecked Sendable {
+            // @unchecked: the evaluator calls predict sequentially; the test reads `states` afterwards.
+            let frameFormat = FrameFormat(width: 24, height: 24, framesPerSecond: 10)
+            var states: [RobotState?] = []
+            func predict(context: WorldModelContext, actions: ActionChunk, seed: UInt64) async throws -> VideoClip {
+                states.append(context.state)
+                let frame = try #require(context.current)
+                return try VideoClip(frames: Array(repeating: frame, count: actions.steps), framesPerSecond: 10)
+            }
+        }
+        var episode = try await WorldModelEvaluatorTests.episode(steps: 8)
+        let start = try RobotState(effectors: [EndEffectorState(pose: Pose(position: Vector3(0.1, 0.2, 0.3), rotation: .identity),
+                                                                gripper: 1)])
+        episode.states[0] = start
+        let recorder = StateRecorder()
+        _ = try await WorldModelEvaluator(chunks: 2, flow: nil, semantics: .absoluteDifference).rollout(recorder, episode: episode,
+                                                                                                         steps: 4, seed: 0)
+        #expect(recorder.states.count == 2)
+        #expect(recorder.states[0] == start)
+        // Four steps of +0.02 m in x (the episode's recorded actions) from the start.
+        let moved = try #require(recorder.states[1]?.effectors.first?.pose.position)
+        #expect(abs(moved.x - 0.18) < 1e-6 && abs(moved.y - 0.2) < 1e-12 && abs(moved.z - 0.3) < 1e-12)
+        let plain = StateRecorder()
+        _ = try await WorldModelEvaluator(chunks: 2, flow: nil).rollout(plain, episode: episode, steps: 4, seed: 0)
+        #expect(plain.states == [nil, nil])
+    }
 }

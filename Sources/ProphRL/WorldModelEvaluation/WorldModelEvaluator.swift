@@ -90,7 +90,8 @@ public struct WorldModelEvaluator: Sendable {
         return (Self.mean(modelScores), Self.mean(copyScores))
     }
 
-    func score(_ generated: [RGBImage], reference: [RGBImage], start: RGBImage) throws -> Scores {
+    /// Scores one clip of `generated` frames against `reference` (flow measured from `start` on).
+    public func score(_ generated: [RGBImage], reference: [RGBImage], start: RGBImage) throws -> Scores {
         let image = try ImageMetrics.clipScores(generated: generated, reference: reference)
         var epe: Double?, cosine: Double?
         if let flow {
@@ -104,7 +105,8 @@ public struct WorldModelEvaluator: Sendable {
         return Scores(psnr: image.psnr, ssim: image.ssim, flowEPE: epe, flowCosine: cosine, episodes: 1)
     }
 
-    static func mean(_ all: [Scores]) -> Scores {
+    /// The mean of per-episode scores (`episodes` = their count).
+    public static func mean(_ all: [Scores]) -> Scores {
         let n = Double(all.count)
         let epes = all.compactMap(\.flowEPE), cosines = all.compactMap(\.flowCosine)
         return Scores(psnr: all.map(\.psnr).reduce(0, +) / n, ssim: all.map(\.ssim).reduce(0, +) / n,
