@@ -34,6 +34,8 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
     public var timestepScale: Float
     /// Frames per second of the video.
     public var framesPerSecond: Double
+    /// Camera and action semantics that draw action chunks as action frames (needed when ``actionFrames`` is on).
+    public var actionFrameRendering: ProphetActionFrames?
 
     /// Latent frames per chunk, T_l = 1 + T/4.
     public var latentFrames: Int { 1 + chunkFrames / 4 }
@@ -47,7 +49,7 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
                 latentChannels: Int = 16, encoderWidths: [Int] = [32, 64, 64], modelWidth: Int = 192, depth: Int = 6,
                 heads: Int = 3, adaLNRank: Int = 64, historyLatents: Int = 15, actionConditioning: Bool = true,
                 actionFrames: Bool = false, historyMemory: Bool = true, timestepScale: Float = 1000,
-                framesPerSecond: Double = 10) {
+                framesPerSecond: Double = 10, actionFrameRendering: ProphetActionFrames? = nil) {
         self.width = width
         self.height = height
         self.chunkFrames = chunkFrames
@@ -64,6 +66,7 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
         self.historyMemory = historyMemory
         self.timestepScale = timestepScale
         self.framesPerSecond = framesPerSecond
+        self.actionFrameRendering = actionFrameRendering
     }
 
     /// Configuration A of world-model.md §10 (64×64, D 192, depth 6, 3 heads).

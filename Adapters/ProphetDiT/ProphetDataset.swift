@@ -13,6 +13,11 @@ public final class ProphetDataset {
         var groupLatents: [[Float]] = []
         /// Normalised single-frame latents of frames 0, 4, 8, … (the conditioning latents).
         var singleLatents: [[Float]] = []
+        /// Action-frame pixels in [-1, 1], one frame per video frame (empty without action frames).
+        var actionFramePixels: [Float] = []
+        /// Normalised action-frame latents `[F·latent]` per chunk start 4m (index m), each encoded from its own
+        /// window of T + 1 action frames exactly as ``ProphetWorldModel`` encodes them at prediction time.
+        var actionFrameLatents: [[Float]] = []
     }
 
     /// The dataset's name (its file), for reports.
@@ -20,11 +25,21 @@ public final class ProphetDataset {
     var clips: [Clip]
     let configuration: ProphetConfiguration
 
-    /// Converts episodes; episodes shorter than one chunk (T + 1 frames) are skipped.
+    /// Converts episodes; episodes shorter than one chunk (T + 1 frames) are skipped. With `actionFrames` on, each
+    /// episode's recorded actions are drawn as action frames through `configuration.actionFrameRendering`.
     /// - Throws: ``ValidationError`` naming `episodes` when empty or without a usable episode, `frames` for a
-    ///   size other than the model's, `actions` for a per-step dimension other than the model's.
+    ///   size other than the model's, `actions` for a per-step dimension other than the model's,
+    ///   `configuration.actionFrameRendering` when action frames are on without a camera.
     public init(name: String, episodes: [Episode], configuration: ProphetConfiguration) throws {
         if episodes.isEmpty { throw ValidationError.empty(argument: "episodes") }
+        var rendering: ProphetActionFrames?
+        if configuration.actionFrames {
+            guard let given = configuration.actionFrameRendering else {
+                throw ValidationError.invalid(argument: "configuration.actionFrameRendering",
+                                              reason: "expected a camera and action semantics (action frames are on), got nil")
+            }
+            rendering = given
+        }
         self.name = name
         self.configuration = configuration
         var clips: [Clip] = []
@@ -47,7 +62,16 @@ public final class ProphetDataset {
             let usable = Swift.min(video.frames.count, rows.count + 1)
             guard usable >= configuration.chunkFrames + 1 else { continue }
             let frames = video.frames.prefix(usable).flatMap { $0.pixels.map { Float($0) / 127.5 - 1 } }
-            clips.append(Clip(frames: frames, frameCount: usable, actions: Array(rows.prefix(usable - 1))))
+            var clip = Clip(frames: frames, frameCount: usable, actions: Array(rows.prefix(usable - 1)))
+            if let rendering {
+                let markers = try rendering.markers(episode: episode)
+                guard markers.count >= usable else {
+                    throw ValidationError.shapeMismatch(argument: "episodes", expected: "\(usable) action-frame poses in \(episode.id)",
+                                                        actual: "\(markers.count)")
+                }
+                clip.actionFramePixels = try rendering.pixels(Array(markers.prefix(usable)), width: video.width, height: video.height)
+            }
+            clips.append(clip)
         }
         if clips.isEmpty {
             throw ValidationError.invalid(argument: "episodes",
@@ -112,12 +136,26 @@ public final class ProphetDataset {
         for index in clips.indices {
             clips[index].groupLatents = raw[index].groups.map(normalize)
             clips[index].singleLatents = raw[index].singles.map(normalize)
+            clips[index].actionFrameLatents = try actionFrameLatents(index, autoencoder)
         }
     }
 
+    /// The normalised action-frame latents of every chunk start of clip `index` (empty without action frames).
+    func actionFrameLatents(_ index: Int, _ autoencoder: CausalVideoAutoencoder) throws -> [[Float]] {
+        let cfg = configuration, clip = clips[index]
+        guard cfg.actionFrames, !clip.actionFramePixels.isEmpty else { return [] }
+        let starts = Self.chunkStarts(clip, cfg), window = cfg.chunkFrames + 1
+        var pixels: [Float] = []
+        for start in starts { pixels += clip.actionFramePixels[(start * frameSize)..<((start + window) * frameSize)] }
+        let video = try Tensor(pixels, shape: [starts.count, window, cfg.height, cfg.width, 3])
+        let latents = try noGrad { try autoencoder.encodeNormalized(video) }.scalars
+        let perChunk = latents.count / starts.count
+        return (0..<starts.count).map { Array(latents[($0 * perChunk)..<(($0 + 1) * perChunk)]) }
+    }
+
     /// One DiT training sample at chunk start 4m of clip `index`: latents `[F·latent]`, history `[15·latent]`
-    /// (zeros before the episode start), raw actions `[T·A]`.
-    func sample(_ index: Int, start: Int) -> (latents: [Float], history: [Float], actions: [Float]) {
+    /// (zeros before the episode start), raw actions `[T·A]`, action-frame latents `[F·latent]` (empty when off).
+    func sample(_ index: Int, start: Int) -> (latents: [Float], history: [Float], actions: [Float], actionFrames: [Float]) {
         let cfg = configuration, clip = clips[index], m = start / 4
         let latentSize = cfg.latentHeight * cfg.latentWidth * cfg.latentChannels
         var latents = clip.singleLatents[m]
@@ -127,6 +165,7 @@ public final class ProphetDataset {
             history += g >= 1 ? clip.groupLatents[g] : [Float](repeating: 0, count: latentSize)
         }
         let actions = clip.actions[start..<(start + cfg.chunkFrames)].flatMap { $0 }
-        return (latents, history, actions)
+        let actionFrames = clip.actionFrameLatents.indices.contains(m) ? clip.actionFrameLatents[m] : []
+        return (latents, history, actions, actionFrames)
     }
 }

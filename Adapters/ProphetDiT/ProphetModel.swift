@@ -82,18 +82,27 @@ public final class ProphetModel {
     /// Long rollouts (Algorithm 1), batched: from `start` frames `[B, 1, H, W, 3]` and one scaled action tensor
     /// `[B, T·A]` per chunk, each chunk's last decoded frame conditions the next and its new latents enter the
     /// 15-latent history FIFO (actions prepared by ``preparedActions(_:)``). Returns video `[B, 1 + chunks·T, H, W, 3]` in [-1, 1].
-    /// - Parameter history: initial normalised history `[B, 15, h, w, C]` (nil: zeros, episode start).
+    /// - Parameters:
+    ///   - history: initial normalised history `[B, 15, h, w, C]` (nil: zeros, episode start).
+    ///   - actionFrameLatents: one normalised action-frame latent tensor `[B, F, h, w, C]` per chunk (models with
+    ///     action frames; see ``actionFrameLatents(pixels:)``).
+    /// - Throws: ``ValidationError`` naming `actionFrameLatents` when the model uses action frames and they are
+    ///   missing or fewer than the chunks.
     public func rollout(start: Tensor, actionChunks: [Tensor], history initialHistory: Tensor? = nil,
-                        sampler: KarrasSampler, seed: UInt64) throws -> Tensor {
+                        actionFrameLatents: [Tensor]? = nil, sampler: KarrasSampler, seed: UInt64) throws -> Tensor {
         let cfg = configuration
         let b = start.shape[0], (h, w, c) = (cfg.latentHeight, cfg.latentWidth, cfg.latentChannels)
+        if cfg.actionFrames && (actionFrameLatents?.count ?? 0) < actionChunks.count {
+            throw ValidationError.invalid(argument: "actionFrameLatents",
+                                          reason: "expected one per chunk (\(actionChunks.count)); the model uses action frames, got \(actionFrameLatents?.count ?? 0)")
+        }
         var history = try initialHistory ?? Tensor.zeros([b, cfg.historyLatents, h, w, c])
         var frame = start
         var pieces = [start]
         for (index, actions) in actionChunks.enumerated() {
             let condition = try noGrad { try autoencoder.encodeNormalized(frame) }
             let latents = try sampleChunk(condition: condition, history: cfg.historyMemory ? history : nil, actions: actions,
-                                          sampler: sampler, seed: seed &+ UInt64(index) &* 0x9E37_79B9)
+                                          actionFrameLatents: cfg.actionFrames ? actionFrameLatents?[index] : nil, sampler: sampler, seed: seed &+ UInt64(index) &* 0x9E37_79B9)
             let video = try noGrad { try autoencoder.decodeNormalized(latents) }
             let t = video.shape[1]
             pieces.append(try video.slice(axis: 1, 1..<t))
@@ -102,6 +111,11 @@ public final class ProphetModel {
             history = try Tensor.concat([history, fresh], axis: 1).slice(axis: 1, (cfg.latentFrames - 1)..<(cfg.historyLatents + cfg.latentFrames - 1))
         }
         return try Tensor.concat(pieces, axis: 1)
+    }
+
+    /// Normalised action-frame latents `[B, F, h, w, C]` of action-frame pixels `[B, T + 1, H, W, 3]` in [-1, 1].
+    public func actionFrameLatents(pixels: Tensor) throws -> Tensor {
+        try noGrad { try autoencoder.encodeNormalized(pixels) }
     }
 
     /// The autoencoder's reconstruction of video `[B, 1 + 4k, H, W, 3]` (encode, normalise, decode, clamp).

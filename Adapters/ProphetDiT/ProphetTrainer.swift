@@ -106,12 +106,13 @@ public final class ProphetTrainer {
         if ditStep == 0 && options.computeActionStatistics { try setActionStatistics() }
         let cfg = model.configuration
         let dataset = pickDataset { $0.chunkCount }
-        var latents: [Float] = [], history: [Float] = [], actions: [Float] = []
+        var latents: [Float] = [], history: [Float] = [], actions: [Float] = [], actionFrames: [Float] = []
         for _ in 0..<options.ditBatch {
             let index = Int(rng.next() % UInt64(dataset.clips.count))
             let starts = ProphetDataset.chunkStarts(dataset.clips[index], cfg)
             let sample = dataset.sample(index, start: starts[Int(rng.next() % UInt64(starts.count))])
             latents += sample.latents
+            actionFrames += sample.actionFrames
             actions += model.preparedActions(sample.actions)
             if Float(rng.nextUniform()) < options.memoryDropout {
                 history += [Float](repeating: 0, count: sample.history.count)
@@ -121,7 +122,12 @@ public final class ProphetTrainer {
             }
         }
         let b = options.ditBatch, grid = [cfg.latentHeight, cfg.latentWidth, cfg.latentChannels]
+        if cfg.actionFrames && actionFrames.count != latents.count {
+            throw ValidationError.shapeMismatch(argument: "datasets", expected: "action-frame latents for every chunk (action frames are on)",
+                                                actual: "\(actionFrames.count) of \(latents.count) values")
+        }
         let batch = RectifiedFlow.Batch(latents: try Tensor(latents, shape: [b, cfg.latentFrames] + grid),
+                                        actionFrameLatents: cfg.actionFrames ? try Tensor(actionFrames, shape: [b, cfg.latentFrames] + grid) : nil,
                                         actions: try Tensor(actions, shape: [b, cfg.chunkFrames * cfg.actionDimension]),
                                         history: cfg.historyMemory ? try Tensor(history, shape: [b, cfg.historyLatents] + grid) : nil)
         let warmup = Swift.max(options.warmupSteps, 1)

@@ -21,8 +21,11 @@ public final class ProphetWorldModel: WorldModel, @unchecked Sendable {
         frameFormat = FrameFormat(width: cfg.width, height: cfg.height, framesPerSecond: cfg.framesPerSecond)
     }
 
-    /// Predicts the chunk that follows `context` under `actions`.
-    /// - Throws: ``ValidationError`` naming `context` (empty, wrong frame size) or `actions` (wrong steps or dimension).
+    /// Predicts the chunk that follows `context` under `actions`. A model trained with action frames draws the
+    /// chunk integrated from `context.state` through its stored camera, so it needs the state.
+    /// - Throws: ``ValidationError`` naming `context` (empty, wrong frame size), `actions` (wrong steps or
+    ///   dimension), `context.state` (nil for a model with action frames, or effectors not matching the chunk) or
+    ///   `actionFrameRendering` (a model with action frames saved without a camera).
     public func predict(context: WorldModelContext, actions: ActionChunk, seed: UInt64) async throws -> VideoClip {
         let cfg = frameFormat
         guard !context.frames.isEmpty else {
@@ -36,12 +39,26 @@ public final class ProphetWorldModel: WorldModel, @unchecked Sendable {
         try Validate.count(actions.steps, equals: modelConfig.chunkFrames, "actions.steps")
         try Validate.count(actions.flatDimension, equals: modelConfig.actionDimension, "actions.flatDimension")
         let window = Array(context.frames.suffix(1 + 4 * modelConfig.historyLatents))
+        var actionFramePixels: Tensor?
+        if modelConfig.actionFrames {
+            guard let state = context.state else {
+                throw ValidationError.invalid(argument: "context.state",
+                                              reason: "expected the robot state at the current frame (this model was trained with action frames), got nil")
+            }
+            guard let rendering = modelConfig.actionFrameRendering else {
+                throw ValidationError.invalid(argument: "actionFrameRendering", reason: "expected a camera for the action frames, got none")
+            }
+            let pixels = try rendering.pixels(rendering.markers(state: state, chunk: actions), width: cfg.width, height: cfg.height)
+            actionFramePixels = try Tensor(pixels, shape: [1, actions.steps + 1, cfg.height, cfg.width, 3])
+        }
         let video = try lock.withLock {
             let frames = try Self.tensor(frames: window)
             let history = try model.historyLatents(frames: frames)
             let current = try frames.slice(axis: 1, (window.count - 1)..<window.count)
             let actionTensor = try Tensor(model.preparedActions(actions.values), shape: [1, actions.values.count])
-            return try model.rollout(start: current, actionChunks: [actionTensor], history: history, sampler: sampler, seed: seed)
+            let actionFrames = try actionFramePixels.map { [try model.actionFrameLatents(pixels: $0)] }
+            return try model.rollout(start: current, actionChunks: [actionTensor], history: history, actionFrameLatents: actionFrames,
+                                     sampler: sampler, seed: seed)
         }
         let generated = try Self.images(video: video.slice(axis: 1, 1..<video.shape[1]))
         return try VideoClip(frames: generated, framesPerSecond: cfg.framesPerSecond)

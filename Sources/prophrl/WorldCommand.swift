@@ -62,6 +62,21 @@ enum WorldSupport {
         }
     }
 
+    /// Action-frame rendering for a dataset: the camera recorded with its first episode (the simulator's default
+    /// camera at the video size when the file has none) and the recorded actions' semantics (`sim collect` records
+    /// `.absoluteDifference`, docs/simulator.md).
+    static func actionFrameRendering(_ path: String) throws -> ProphetActionFrames {
+        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--data: no such file '\(path)'") }
+        let store = HDF5EpisodeStore(path: path)
+        let (episode, camera) = try runBlocking { () async throws -> (Episode, PinholeCamera?) in
+            guard let first = try await store.list(task: nil).first else { throw CLIError("--data: '\(path)' has no episode") }
+            let episode = try await store.load(id: first.id)
+            return (episode, try await store.recordedCamera(id: first.id, width: episode.video.width, height: episode.video.height))
+        }
+        let chosen = try camera ?? ActionFramesCommand.simulatorCamera(width: episode.video.width, height: episode.video.height)
+        return ProphetActionFrames(camera: chosen, semantics: .absoluteDifference)
+    }
+
     static func checkpoint(_ trainer: ProphetTrainer, wallTime: Double, metrics: [String: Double]) throws -> Checkpoint {
         let state = try trainer.stateTensors()
         let tensors = try state.filter { !$0.key.hasPrefix("aeopt.") && !$0.key.hasPrefix("ditopt.") }

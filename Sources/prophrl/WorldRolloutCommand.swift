@@ -8,10 +8,11 @@ import ProphRLCore
 import TensorEngine
 
 /// `prophrl world rollout`: a long rollout from an episode's first frame under its recorded actions, written as
-/// side by side (real | generated) as an MP4/MKV through the FFmpeg adapter or as PNG frames.
+/// side by side (real | generated | action frames) as an MP4/MKV through the FFmpeg adapter or as PNG frames; the
+/// third panel shows the action frames the model was given (models trained with `--action-frames`).
 struct WorldRolloutCommand: ParsableCommand {
     static let configuration = CommandConfiguration(commandName: "rollout",
-                                                    abstract: "Roll Prophet out on an episode's actions; video (real | generated).")
+                                                    abstract: "Roll Prophet out on an episode's actions; video (real | generated | action frames).")
     @Option(help: "Trained run file.") var model: String
     @Option(help: "HDF5 dataset.") var data: String
     @Option(help: "Episode index in the file.") var episode: Int = 0
@@ -24,14 +25,16 @@ struct WorldRolloutCommand: ParsableCommand {
 
     func run() throws {
         try BLASRuntime.setThreads(threads)
-        let (prophet, _) = try WorldSupport.loadModel(model)
+        let (prophet, config) = try WorldSupport.loadModel(model)
         let worldModel = ProphetWorldModel(model: prophet, sampler: try WorldSupport.parseSampler(steps: steps, rule: sampler))
         let episodes = try WorldSupport.episodes(data)
         guard episodes.indices.contains(episode) else {
             throw CLIError("--episode: expected 0..<\(episodes.count), got \(episode)")
         }
         let chosen = episodes[episode]
-        let evaluator = try WorldModelEvaluator(chunks: chunks, flow: nil)
+        let dataRendering = try WorldSupport.actionFrameRendering(data)
+        let semantics = try dataRendering.actionSemantics()
+        let evaluator = try WorldModelEvaluator(chunks: chunks, flow: nil, semantics: semantics)
         let chunkFrames = prophet.configuration.chunkFrames
         let started = Date()
         let generated = try runBlocking {
@@ -39,9 +42,22 @@ struct WorldRolloutCommand: ParsableCommand {
         }
         let seconds = Date().timeIntervalSince(started)
         let frames = [chosen.video.frames[0]] + generated
+        // The action frames the model saw: each chunk integrated from the state the evaluator passed (real-robot protocol).
+        var actionPanels: [RGBImage] = []
+        if config.prophet.actionFrames, let rendering = config.prophet.actionFrameRendering, var state = chosen.states.first {
+            let size = (prophet.configuration.width, prophet.configuration.height)
+            let renderer = try ActionFrameRenderer(camera: rendering.camera(), width: size.0, height: size.1)
+            actionPanels.append(try renderer.render(ProphetActionFrames.markers(of: state)))
+            for chunk in try WorldModelEvaluator.actionChunks(of: chosen, steps: chunkFrames, count: chunks) {
+                let markers = try rendering.markers(state: state, chunk: chunk)
+                actionPanels += try markers.dropFirst().map { try renderer.render($0) }
+                state = try ActionIntegrator(semantics: rendering.actionSemantics()).integrate(chunk, from: state).last ?? state
+            }
+        }
         let pairs = try frames.enumerated().map { i, frame in
             let real = i < chosen.video.frames.count ? chosen.video.frames[i] : try RGBImage(width: frame.width, height: frame.height)
-            return try Self.sideBySide(real, frame)
+            let pair = try Self.sideBySide(real, frame)
+            return actionPanels.indices.contains(i) ? try Self.sideBySide(pair, actionPanels[i]) : pair
         }
         let lower = out.lowercased()
         if lower.hasSuffix(".mp4") || lower.hasSuffix(".mkv") {
@@ -58,16 +74,15 @@ struct WorldRolloutCommand: ParsableCommand {
                      chosen.id, chunks, generated.count, seconds, seconds / Double(chunks), scores.psnr, scores.ssim, out))
     }
 
+    /// `left` and `right` (same height) next to each other.
     static func sideBySide(_ left: RGBImage, _ right: RGBImage) throws -> RGBImage {
-        let (w, h) = (left.width, left.height)
-        var pixels = [UInt8](repeating: 0, count: 2 * w * h * 3)
+        let (wl, wr, h) = (left.width, right.width, left.height), w = wl + wr
+        var pixels = [UInt8](repeating: 0, count: w * h * 3)
         for y in 0..<h {
-            for x in 0..<(w * 3) {
-                pixels[(y * 2 * w) * 3 + x] = left.pixels[y * w * 3 + x]
-                pixels[(y * 2 * w + w) * 3 + x] = right.pixels[y * w * 3 + x]
-            }
+            for x in 0..<(wl * 3) { pixels[y * w * 3 + x] = left.pixels[y * wl * 3 + x] }
+            for x in 0..<(wr * 3) { pixels[(y * w + wl) * 3 + x] = right.pixels[y * wr * 3 + x] }
         }
-        return try RGBImage(width: 2 * w, height: h, pixels: pixels)
+        return try RGBImage(width: w, height: h, pixels: pixels)
     }
 }
 

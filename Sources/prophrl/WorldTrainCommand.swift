@@ -38,6 +38,8 @@ struct WorldTrainCommand: ParsableCommand {
     @Option(help: "5-frame clips per autoencoder step.") var aeBatch: Int = 4
     @Flag(help: "Ablation: no action conditioning.") var noActions = false
     @Flag(help: "Ablation: no history memory.") var noMemory = false
+    @Flag(help: "Conditioning path 2: draw each chunk as action frames (the data's recorded camera) and feed their latents.")
+    var actionFrames = false
     @Option(help: "Reuse the trained autoencoder (weights and latent statistics) of this run; skips the AE phase.")
     var autoencoderFrom: String?
     @Option(help: "New frames per chunk (a multiple of 4; 20 by default). Match the policy's chunk for RL inside Prophet.")
@@ -57,6 +59,10 @@ struct WorldTrainCommand: ParsableCommand {
         var prophet = try prophetConfiguration()
         prophet.actionConditioning = !noActions
         prophet.historyMemory = !noMemory
+        if actionFrames {
+            prophet.actionFrames = true
+            prophet.actionFrameRendering = try WorldSupport.actionFrameRendering(training.data[0])
+        }
         var options = ProphetTrainer.Options()
         options.autoencoderSteps = aeSteps
         options.autoencoderBatch = aeBatch

@@ -22,13 +22,18 @@ public struct WorldModelEvaluator: Sendable {
     public let chunks: Int
     /// Optical flow for EPE/cosine, or nil to report PSNR/SSIM only.
     public let flow: (any OpticalFlowEstimator)?
+    /// How the recorded actions move the robot; when given, every prediction's context carries the robot state
+    /// (the episode's first recorded state, then the chunks integrated from it, as on the real robot), which models
+    /// drawing action frames need. Nil: contexts carry no state.
+    public let semantics: ActionSemantics?
 
     /// Creates an evaluator.
     /// - Throws: ``ValidationError`` naming `chunks` if below 1.
-    public init(chunks: Int, flow: (any OpticalFlowEstimator)?) throws {
+    public init(chunks: Int, flow: (any OpticalFlowEstimator)?, semantics: ActionSemantics? = nil) throws {
         try Validate.atLeastOne(chunks, "chunks")
         self.chunks = chunks
         self.flow = flow
+        self.semantics = semantics
     }
 
     /// One action chunk per `steps` consecutive action rows of `episode`, starting at action `offset`.
@@ -51,10 +56,15 @@ public struct WorldModelEvaluator: Sendable {
     /// The generated frames (without the start frame) of a rollout of `model` on `episode`.
     public func rollout(_ model: some WorldModel, episode: Episode, steps: Int, seed: UInt64) async throws -> [RGBImage] {
         let actions = try Self.actionChunks(of: episode, steps: steps, count: chunks)
-        var context = WorldModelContext(frames: [episode.video.frames[0]])
+        var state = semantics == nil ? nil : episode.states.first
+        var context = WorldModelContext(frames: [episode.video.frames[0]], state: state)
         var generated: [RGBImage] = []
         for (k, chunk) in actions.enumerated() {
+            context.state = state
             let clip = try await model.predict(context: context, actions: chunk, seed: seed &+ UInt64(k))
+            if let current = state, let semantics {
+                state = try ActionIntegrator(semantics: semantics).integrate(chunk, from: current).last
+            }
             generated += clip.frames
             context.frames += clip.frames
         }
@@ -80,7 +90,8 @@ public struct WorldModelEvaluator: Sendable {
         return (Self.mean(modelScores), Self.mean(copyScores))
     }
 
-    func score(_ generated: [RGBImage], reference: [RGBImage], start: RGBImage) throws -> Scores {
+    /// Scores one clip of `generated` frames against `reference` (flow measured from `start` on).
+    public func score(_ generated: [RGBImage], reference: [RGBImage], start: RGBImage) throws -> Scores {
         let image = try ImageMetrics.clipScores(generated: generated, reference: reference)
         var epe: Double?, cosine: Double?
         if let flow {
@@ -94,7 +105,8 @@ public struct WorldModelEvaluator: Sendable {
         return Scores(psnr: image.psnr, ssim: image.ssim, flowEPE: epe, flowCosine: cosine, episodes: 1)
     }
 
-    static func mean(_ all: [Scores]) -> Scores {
+    /// The mean of per-episode scores (`episodes` = their count).
+    public static func mean(_ all: [Scores]) -> Scores {
         let n = Double(all.count)
         let epes = all.compactMap(\.flowEPE), cosines = all.compactMap(\.flowCosine)
         return Scores(psnr: all.map(\.psnr).reduce(0, +) / n, ssim: all.map(\.ssim).reduce(0, +) / n,

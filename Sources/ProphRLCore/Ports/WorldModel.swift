@@ -22,13 +22,20 @@ public protocol WorldModel: Sendable {
     func predict(context: WorldModelContext, actions: ActionChunk, seed: UInt64) async throws -> VideoClip
 }
 
-/// The frames a world model conditions on: the current frame last, older history before it.
+/// The frames a world model conditions on: the current frame last, older history before it, and optionally the
+/// robot state at the current frame.
 public struct WorldModelContext: Sendable, Equatable {
     /// History frames in time order; the last is the current frame.
     public var frames: [RGBImage]
+    /// The robot state at the current frame, or nil when unknown. Models that draw the action chunk as action
+    /// frames (flow-eval.md §5) integrate the chunk from it into tool poses and need it; others ignore it.
+    public var state: RobotState?
 
-    /// Creates a context from at least the current frame.
-    public init(frames: [RGBImage]) { self.frames = frames }
+    /// Creates a context from at least the current frame and, optionally, the robot state at that frame.
+    public init(frames: [RGBImage], state: RobotState? = nil) {
+        self.frames = frames
+        self.state = state
+    }
 
     /// The current frame, or nil for an empty context.
     public var current: RGBImage? { frames.last }
