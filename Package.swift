@@ -82,6 +82,10 @@ let package = Package(
                           path: "Benchmarks/PolicyBench"),
         .executableTarget(name: "SimBench", dependencies: ["BulletSimulator", "SoftRaster", "ProphRLCore"],
                           path: "Benchmarks/SimBench"),
+        .executableTarget(name: "RLBench",
+                          dependencies: ["FlowPolicy", "ProphetDiT", "VideoJudge", "HDF5Episodes", "CheckpointSQLite", "TensorEngine",
+                                         "ProphRL", "ProphRLCore"],
+                          path: "Benchmarks/RLBench"),
 
         // MARK: - Composition root
         .executableTarget(

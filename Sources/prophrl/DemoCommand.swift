@@ -18,15 +18,19 @@ struct DemoCommand: ParsableCommand {
         SFT start and RL seed), 3 evaluation runs × 100 episodes per
         policy on seeds from 10,000,000 (never trained on). --quick: a smoke run of well under a minute
         (FlowScale only).
-        RL runs in the simulator with the oracle reward (or --reward judge:PATH). RL inside Prophet
-        (WorldModelEnvironment over a 'world train' run) is not wired into the demo yet.
+        RL runs in the simulator with the oracle reward (or --reward judge:PATH). With --world PROPHET.sqlite
+        (a 'world train --chunk-frames 4' run on 10 Hz 64×64 data) and --reward judge:PATH, RL runs inside Prophet
+        from the demos' first frames, and only the evaluation uses physics. The default demo does not train a
+        Prophet itself: a useful one takes longer than the whole demo budget on 2 cores.
         """)
 
     @Option(help: "Task name.") var task: String = "pick-bottle"
     @Option(help: "Output folder (replaced stage by stage).") var out: String = "out/demo"
     @Flag(help: "Tiny sizes for a smoke test (well under a minute).") var quick = false
-    @Option(help: "Reward for RL: 'oracle' or 'judge:PATH' (a 'judge train' run file).") var reward: String = "oracle"
-    @Option(help: "A trained Prophet run file for RL inside the world model (not wired into the demo yet).") var world: String?
+    @Option(help: "Reward for RL: 'oracle', 'judge:PATH' (a 'judge train' run file) or 'judge-p:PATH' (its P(success)).")
+    var reward: String = "oracle"
+    @Option(help: "A trained Prophet run file ('world train --chunk-frames 4'): RL inside the world model (needs --reward judge:PATH).")
+    var world: String?
 
     /// The sizes of one demo run.
     struct Scale {
@@ -40,11 +44,11 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
-        if let world {
-            throw CLIError("--world \(world): RL inside Prophet is not wired into the demo yet (WorldModelEnvironment "
-                           + "exists; see docs/results.md); run without --world for RL in the simulator")
-        }
         let judgePath = try RLTrainCommand.judgePath(reward)
+        if let world {
+            guard FileManager.default.fileExists(atPath: world) else { throw CLIError("--world: no such file '\(world)'") }
+            if judgePath == nil { throw CLIError(WorldModelRLError.oracleReward.description) }
+        }
         let (scale, out) = (quick ? Scale.quick : Scale(), out)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let clock = ContinuousClock(), began = clock.now
@@ -53,7 +57,8 @@ struct DemoCommand: ParsableCommand {
             return String(format: "%.1f s", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
         }
         @Sendable func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
-        let environmentLine = judgePath.map { "simulator (Bullet physics) with the learned video judge \($0) as reward" }
+        let environmentLine = world.map { "Prophet \($0) with the learned video judge \(judgePath ?? "") as reward" }
+            ?? judgePath.map { "simulator (Bullet physics) with the learned video judge \($0) as reward" }
             ?? "simulator (Bullet physics) with the oracle reward (its success predicate)"
         print("prophrl demo: task \(simTask.rawValue)\(quick ? " (quick)" : ""); RL environment: \(environmentLine)")
 
@@ -111,9 +116,12 @@ struct DemoCommand: ParsableCommand {
             file.checkpointEvery = scale.rlIterations
             try file.validate()
             let rlFile = file
+            let worldRL = world.map { WorldRL(prophet: $0, starts: demos, judgeTerminates: false) }
+            let probabilityReward = RLTrainCommand.isProbabilityReward(reward)
             try runBlocking {
                 try await RLTrainCommand.train(policyPath: sft, task: simTask, file: rlFile, explicitOuterSteps: false, out: rl,
-                                               plotPrefix: path(name), resolution: 64, judgePath: judgePath)
+                                               plotPrefix: path(name), resolution: 64, judgePath: judgePath, world: worldRL,
+                                               probabilityReward: probabilityReward)
             }
             rlRuns.append((name, rl))
             print("RL done at \(elapsed())")

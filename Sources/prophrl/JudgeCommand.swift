@@ -51,8 +51,10 @@ struct JudgeTrainCommand: ParsableCommand {
     @Option(help: "Minibatch size.") var batch: Int = 32
     @Option(help: "Held-out fraction of the episodes.") var heldOut: Double = 0.25
     @Option(help: "Output judge run file (SQLite; replaced).") var out: String
+    @OptionGroup var prophet: JudgeProphetOptions
 
     func run() throws {
+        try prophet.check()
         guard steps >= 1 else { throw CLIError("--steps: expected ≥ 1, got \(steps)") }
         guard batch >= 1 else { throw CLIError("--batch: expected ≥ 1, got \(batch)") }
         guard heldOut > 0, heldOut < 1 else { throw CLIError("--held-out: expected a fraction in (0, 1), got \(heldOut)") }
@@ -63,65 +65,101 @@ struct JudgeTrainCommand: ParsableCommand {
             }
             do { try configuration.apply(members); try configuration.validate() } catch { throw CLIError("--config: \(error)") }
         }
+        let replayed = try prophet.replayed(task: task)
         let summary = try runBlocking { [data, task, steps, batch, heldOut, out, configuration] in
             try await Self.train(data: data, task: task, configuration: configuration, steps: steps, batch: batch,
-                                 heldOut: heldOut, out: out)
+                                 heldOut: heldOut, out: out, generated: replayed)
         }
         print(summary)
     }
 
     /// Trains and saves a judge; returns a one-line summary with the held-out accuracy.
     static func train(data: [String], task: String?, configuration: VideoJudgeConfiguration, steps: Int, batch: Int,
-                      heldOut: Double, out: String, quiet: Bool = false) async throws -> String {
+                      heldOut: Double, out: String, quiet: Bool = false, generated: [Episode] = []) async throws -> String {
         let judge = try VideoJudge(configuration: configuration)
-        let all = try await JudgeCommand.load(data, task: task, judge: judge)
-        var rng = SeededGenerator(seed: configuration.seed).fork(0x5eed)
-        var order = Array(all.ids.indices)
-        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.nextUniform() * Double(i + 1)) % (i + 1)) }
-        let testCount = max(1, Int((Double(order.count) * heldOut).rounded()))
-        guard order.count > testCount else { throw CLIError("--data: \(order.count) episodes are too few to hold out \(testCount)") }
-        let test = Array(order.prefix(testCount)), train = Array(order.dropFirst(testCount))
-        func pick(_ idx: [Int]) -> ([[Float]], [String], [Bool]) { (idx.map { all.features[$0] }, idx.map { all.instructions[$0] }, idx.map { all.labels[$0] }) }
-        let positives = train.filter { all.labels[$0] }.count
-        if !quiet {
-            print("judge: \(train.count) train episodes (\(positives) successful), \(test.count) held out; "
-                  + "\(await judge.parameterCount) parameters")
+        var all = try await JudgeCommand.load(data, task: task, judge: judge)
+        let realCount = all.ids.count
+        for episode in generated {
+            all.ids.append("prophet:\(episode.id)")
+            all.features.append(try judge.features(episode.video))
+            all.instructions.append(episode.instruction)
+            all.labels.append(episode.success)
         }
-        if positives == 0 || positives == train.count {
+        var rng = SeededGenerator(seed: configuration.seed).fork(0x5eed)
+        // Real and Prophet-generated episodes are split separately, so each has its own held-out set and accuracy.
+        let (test, train) = try Self.split(Array(0..<realCount), heldOut: heldOut, rng: &rng, option: "--data")
+        var generatedTest: [Int] = [], generatedTrain: [Int] = []
+        if !generated.isEmpty {
+            var generatedRNG = rng.fork(0x9e4)
+            (generatedTest, generatedTrain) = try Self.split(Array(realCount..<all.ids.count), heldOut: heldOut, rng: &generatedRNG,
+                                                             option: "--prophet-data")
+        }
+        let trainAll = train + generatedTrain
+        func pick(_ idx: [Int]) -> ([[Float]], [String], [Bool]) { (idx.map { all.features[$0] }, idx.map { all.instructions[$0] }, idx.map { all.labels[$0] }) }
+        let positives = trainAll.filter { all.labels[$0] }.count
+        if !quiet {
+            print("judge: \(trainAll.count) train episodes (\(positives) successful; \(generatedTrain.count) Prophet-generated), "
+                  + "\(test.count) real + \(generatedTest.count) generated held out; \(await judge.parameterCount) parameters")
+        }
+        if positives == 0 || positives == trainAll.count {
             print("warning: every training episode has the same label; the judge cannot learn to separate them")
         }
         // Written under a temporary name and renamed at the end, so `out` is never a half-trained judge.
         let partial = out + ".partial"
         try? FileManager.default.removeItem(atPath: partial)
-        var trainAccuracy = 0.0, testAccuracy = 0.0, baseRate = 0.0
+        var trainAccuracy = 0.0, testAccuracy = 0.0, baseRate = 0.0, generatedAccuracy: Double?, generatedRate = 0.0
         do {  // the store's scope: it is closed (deinit) before the rename
         let store = try SQLiteCheckpointStore(path: partial, mode: .create)
         try store.createRun(try makeRunRecord(kind: "video-judge", config: .object([
             (VideoJudge.configurationKey, configuration.json), ("data", .array(data.map { .string($0) })),
             ("steps", .integer(Int64(steps))), ("batch", .integer(Int64(batch))), ("heldOut", .number(heldOut)),
+            ("prophetGenerated", .integer(Int64(generated.count))),
         ]), seed: configuration.seed))
         var bar = ProgressBar(total: steps, label: "judge train", style: .lines, write: { if !quiet { print($0, terminator: ""); fflush(nil) } })
         var batchRNG = rng.fork(1)
         for step in 0..<steps {
-            let idx = (0..<min(batch, train.count)).map { _ in train[Int(batchRNG.nextUniform() * Double(train.count)) % train.count] }
+            let idx = (0..<min(batch, trainAll.count)).map { _ in
+                trainAll[Int(batchRNG.nextUniform() * Double(trainAll.count)) % trainAll.count]
+            }
             let (f, ins, l) = pick(idx)
             let loss = try await judge.trainStep(features: f, instructions: ins, labels: l)
             if (step + 1) % 25 == 0 || step + 1 == steps { try store.logMetrics(step: step + 1, ["loss": loss]) }
             bar.advance(detail: String(format: "loss %.4f", loss))
         }
-        let (trF, trI, trL) = pick(train), (teF, teI, teL) = pick(test)
+        let (trF, trI, trL) = pick(trainAll), (teF, teI, teL) = pick(test)
         trainAccuracy = try await judge.accuracy(features: trF, instructions: trI, labels: trL)
         testAccuracy = try await judge.accuracy(features: teF, instructions: teI, labels: teL)
         baseRate = Double(teL.filter { $0 }.count) / Double(teL.count)
-        try store.save(try await judge.checkpoint(step: steps, wallTime: Date().timeIntervalSince1970, metrics: [
-            "train_accuracy": trainAccuracy, "heldout_accuracy": testAccuracy, "heldout_success_rate": baseRate,
-        ]))
+        var metrics = ["train_accuracy": trainAccuracy, "heldout_accuracy": testAccuracy, "heldout_success_rate": baseRate]
+        if !generatedTest.isEmpty {
+            let (gF, gI, gL) = pick(generatedTest)
+            let accuracy = try await judge.accuracy(features: gF, instructions: gI, labels: gL)
+            generatedAccuracy = accuracy
+            generatedRate = Double(gL.filter { $0 }.count) / Double(gL.count)
+            metrics["heldout_generated_accuracy"] = accuracy
+            metrics["heldout_generated_success_rate"] = generatedRate
+        }
+        try store.save(try await judge.checkpoint(step: steps, wallTime: Date().timeIntervalSince1970, metrics: metrics))
         }
         if FileManager.default.fileExists(atPath: out) { try FileManager.default.removeItem(atPath: out) }
         try FileManager.default.moveItem(atPath: partial, toPath: out)
-        return String(format: "judge: train accuracy %.1f %% (%d), held-out accuracy %.1f %% (%d episodes, %.1f %% successful; "
-                      + "majority baseline %.1f %%) → %@", 100 * trainAccuracy, train.count, 100 * testAccuracy, test.count,
-                      100 * baseRate, 100 * max(baseRate, 1 - baseRate), out)
+        var line = String(format: "judge: train accuracy %.1f %% (%d), held-out accuracy %.1f %% (%d real episodes, %.1f %% successful; "
+                          + "majority baseline %.1f %%)", 100 * trainAccuracy, trainAll.count, 100 * testAccuracy, test.count,
+                          100 * baseRate, 100 * max(baseRate, 1 - baseRate))
+        if let generatedAccuracy {
+            line += String(format: "; Prophet-generated held-out accuracy %.1f %% (%d episodes, %.1f %% successful; majority %.1f %%)",
+                           100 * generatedAccuracy, generatedTest.count, 100 * generatedRate, 100 * max(generatedRate, 1 - generatedRate))
+        }
+        return line + " → \(out)"
+    }
+
+    /// A seeded shuffle of `indices` split into (held-out, train).
+    static func split(_ indices: [Int], heldOut: Double, rng: inout SeededGenerator, option: String) throws -> (test: [Int], train: [Int]) {
+        var order = indices
+        for i in stride(from: order.count - 1, to: 0, by: -1) { order.swapAt(i, Int(rng.nextUniform() * Double(i + 1)) % (i + 1)) }
+        let testCount = max(1, Int((Double(order.count) * heldOut).rounded()))
+        guard order.count > testCount else { throw CLIError("\(option): \(order.count) episodes are too few to hold out \(testCount)") }
+        return (Array(order.prefix(testCount)), Array(order.dropFirst(testCount)))
     }
 }
 
@@ -133,12 +171,21 @@ struct JudgeEvalCommand: ParsableCommand {
     @Option(help: "Judge run file (from 'judge train').") var judge: String
     @Option(help: "HDF5 episode file(s) with success labels (repeatable).") var data: [String]
     @Option(help: "Only episodes of this task (default: all).") var task: String?
+    @Option(help: "Score Prophet's open-loop replays of the --data episodes (their recorded actions from the first frame) instead of the real videos.")
+    var prophet: String?
+    @Option(help: "BLAS threads for --prophet.") var threads: Int = 1
 
     func run() throws {
         let (judgePath, data, task) = (judge, data, task)
+        let replayed = try prophet.map { try JudgeProphetOptions.replay(prophet: $0, data: data, task: task, threads: threads) }
         let line = try runBlocking {
             let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
-            let all = try await JudgeCommand.load(data, task: task, judge: judge)
+            var all = try await JudgeCommand.load(data, task: task, judge: judge)
+            if let replayed {
+                all.features = try replayed.map { try judge.features($0.video) }
+                all.instructions = replayed.map(\.instruction)
+                all.labels = replayed.map(\.success)
+            }
             let p = try await judge.probabilities(features: all.features, instructions: all.instructions)
             var tp = 0, tn = 0, fp = 0, fn = 0
             for (prob, label) in zip(p, all.labels) {

@@ -4,6 +4,7 @@ import CheckpointSQLite
 import FlowPolicy
 import Foundation
 import PNGImage
+import ProphetDiT
 import ProphRL
 import ProphRLCore
 import SoftRaster
@@ -20,13 +21,15 @@ struct RLCommand: ParsableCommand {
 struct RLTrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train an SFT policy by RL in the simulator with the oracle reward (its success predicate); resumes --out.",
+        abstract: "Train an SFT policy by RL in the simulator, or inside Prophet (--world) with a learned judge; resumes --out.",
         discussion: """
         Config keys (RLConfigFile): seed 0, groupSize 8, groupsPerIteration 4, outerSteps 1, eta 0.5,
         objective flowScale|faGRPO|flowGRPO, clipEpsilon 0.2, klCoefficient 0.01, minibatchRollouts 16, epochs 1,
         iterations 20, learningRate (SFT's), checkpointEvery 5. outerSteps defaults to cover the task's step
         limit when the config leaves it out. Diagnostics go to the run's metrics and to PNG plots (--plot).
-        The environment is one line: swap the simulator for WorldModelEnvironment(Prophet) for RL in the world model.
+        With --world PROPHET.sqlite --starts DATA.hdf5 --reward judge:JUDGE.sqlite, rollouts run inside Prophet
+        (WorldModelEnvironment, fast sampler): each reset picks the first frame, instruction and state of a recorded
+        episode; Prophet's chunk, frame size and rate must match the policy's, and the reward must be a judge.
         """)
 
     @Option(help: "SFT policy run file.") var policy: String
@@ -37,10 +40,17 @@ struct RLTrainCommand: ParsableCommand {
     @Option(help: "The RL run file (SQLite checkpoints and metrics).") var out: String
     @Option(help: "PNG file prefix for the diagnostic plots (default: --out without extension).") var plot: String?
     @Option(help: "Square camera resolution; must match the policy's training data.") var resolution: Int = 64
-    @Option(help: "Reward: 'oracle' (the simulator's success predicate) or 'judge:PATH' (a learned video judge run file).")
+    @Option(help: "Reward: 'oracle' (the simulator's success predicate), 'judge:PATH' (a learned video judge run file; 0/1 at its threshold) or 'judge-p:PATH' (the judge's P(success) as a continuous reward).")
     var reward: String = "oracle"
+    @Option(help: "A Prophet run file ('world train --chunk-frames 4'): RL inside the world model instead of the simulator.")
+    var world: String?
+    @Option(help: "With --world: HDF5 episodes whose first frame, instruction and state are the rollouts' starts.")
+    var starts: String?
+    @Flag(help: "With --world: the judge also ends a rollout early when it declares success at a chunk end.")
+    var judgeTerminates = false
 
     func run() throws {
+        let worldSetup = try worldOptions()
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         var file = try config.map { try RLConfigFile.parse(json: try readText($0, option: "--config"), task: task) }
@@ -59,23 +69,44 @@ struct RLTrainCommand: ParsableCommand {
         let (policyPath, out, resolution, configured) = (policy, out, resolution, file)
         try runBlocking {
             try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: configured.outerStepsGiven,
-                                 out: out, plotPrefix: prefix, resolution: resolution, judgePath: judgePath)
+                                 out: out, plotPrefix: prefix, resolution: resolution, judgePath: judgePath, world: worldSetup,
+                                 probabilityReward: Self.isProbabilityReward(reward))
         }
     }
 
-    /// The judge run file of `--reward judge:PATH`, nil for `oracle`.
+    /// `--world`/`--starts`/`--judge-terminates` checked for presence; nil without `--world`.
+    func worldOptions() throws -> WorldRL? {
+        guard let world else {
+            if starts != nil { throw CLIError("--starts: only meaningful with --world") }
+            if judgeTerminates { throw CLIError("--judge-terminates: only meaningful with --world") }
+            return nil
+        }
+        guard let starts else { throw CLIError("--starts: required with --world (HDF5 episodes for the rollouts' first frames)") }
+        for (option, path) in [("--world", world), ("--starts", starts)] where !FileManager.default.fileExists(atPath: path) {
+            throw CLIError("\(option): no such file '\(path)'")
+        }
+        if reward == "oracle" { throw CLIError(WorldModelRLError.oracleReward.description) }
+        return WorldRL(prophet: world, starts: starts, judgeTerminates: judgeTerminates)
+    }
+
+    /// Whether `--reward` asks for the judge's P(success) rather than its 0/1 verdict.
+    static func isProbabilityReward(_ reward: String) -> Bool { reward.hasPrefix("judge-p:") }
+
+    /// The judge run file of `--reward judge:PATH` or `judge-p:PATH`, nil for `oracle`.
     static func judgePath(_ reward: String) throws -> String? {
         if reward == "oracle" { return nil }
-        guard reward.hasPrefix("judge:"), reward.count > 6 else {
-            throw CLIError("--reward: expected 'oracle' or 'judge:PATH', got \(reward)")
+        let prefix = isProbabilityReward(reward) ? "judge-p:" : "judge:"
+        guard reward.hasPrefix(prefix), reward.count > prefix.count else {
+            throw CLIError("--reward: expected 'oracle', 'judge:PATH' or 'judge-p:PATH', got \(reward)")
         }
-        let path = String(reward.dropFirst(6))
+        let path = String(reward.dropFirst(prefix.count))
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--reward: no judge run file at \(path)") }
         return path
     }
 
     static func train(policyPath: String, task: SimTask, file: RLConfigFile, explicitOuterSteps: Bool, out: String,
-                      plotPrefix: String, resolution: Int, judgePath: String? = nil) async throws {
+                      plotPrefix: String, resolution: Int, judgePath: String? = nil, world: WorldRL? = nil,
+                      probabilityReward: Bool = false) async throws {
         let sftStore = try SQLiteCheckpointStore(path: policyPath, mode: .readOnly)
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
@@ -92,63 +123,47 @@ struct RLTrainCommand: ParsableCommand {
             file.options.outerSteps = (task.stepLimit + policy.configuration.chunkSteps - 1) / policy.configuration.chunkSteps
         }
         if start == 0, (try? store.runRecord()) == nil {
+            let rewardName: String = judgePath.map { (probabilityReward ? "judge-p:" : "judge:") + $0 } ?? "oracle"
+            let environmentName: String = world.map { "prophet:" + $0.prophet } ?? "simulator"
+            let startsValue: JSONValue = world.map { JSONValue.string($0.starts) } ?? .null
             let config = JSONValue.object([(FlowPolicy.configurationKey, policy.configuration.json), ("rl", file.json),
-                                           ("sft", .string(policyPath)),
-                                           ("reward", .string(judgePath.map { "judge:" + $0 } ?? "oracle"))])
+                                           ("sft", .string(policyPath)), ("reward", .string(rewardName)),
+                                           ("environment", .string(environmentName)), ("starts", startsValue),
+                                           ("judgeTerminates", .bool(world?.judgeTerminates ?? false))])
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
         }
         if let rate = file.learningRate { try await policy.setLearningRate(rate) }
         let reference: FlowPolicy? = file.options.objectiveConfiguration.klCoefficient > 0
             ? try await FlowPolicy.load(from: sftStore, weightsOnly: true) : nil
-        let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
-        // The one line to change for RL inside Prophet: WorldModelEnvironment(model: prophet, ...) instead.
-        let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
         let rewardSource: RewardSource
+        var judge: VideoJudge?
         if let judgePath {
-            let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
-            rewardSource = .model(judge, framesPerSecond: 10)
-            print("reward: learned video judge \(judgePath) (training success below is still the simulator's, for reference)")
+            let loaded = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
+            judge = loaded
+            rewardSource = probabilityReward ? .model(VideoJudgeProbabilityReward(judge: loaded), framesPerSecond: 10)
+                : .model(loaded, framesPerSecond: 10)
+            print("reward: learned video judge \(judgePath)\(probabilityReward ? ", P(success) as the reward" : "")"
+                  + (world == nil ? " (training success below is still the simulator's, for reference)" : ""))
         } else {
             rewardSource = .environmentSuccess
             print("reward: simulator oracle (success predicate)")
         }
-        let trainer = try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                      environment: environment, reward: rewardSource)
-        print("rl: \(task.rawValue), \(file.options.objective.rawValue), \(file.options.groupsPerIteration)×\(file.options.groupSize) "
-              + "rollouts of ≤ \(file.options.outerSteps) chunks per iteration, \(file.iterations) iterations")
-        let retention = try RetentionPolicy(keepLast: 2)
-        for iteration in start..<max(start, file.iterations) {
-            let clock = ContinuousClock(), began = clock.now
-            let report = try await trainer.iterate(iteration)
-            let seconds = Double((clock.now - began).components.attoseconds) * 1e-18 + Double((clock.now - began).components.seconds)
-            var metrics: [String: Double] = [
-                "reward_mean": report.meanReward, "success_rate": report.successRate,
-                "zero_std_groups": report.allEqualGroupFraction, "clip_fraction": report.clipFraction, "kl": report.kl,
-                "approx_kl": report.approxKL, "ratio_mean": report.meanRatio, "loss": report.loss,
-                "grad_norm": report.gradientNorm, "updates": Double(report.updates), "iteration_seconds": seconds,
-            ]
-            for (k, norm) in report.perStepGradientNorms.enumerated() { metrics["grad_norm_k\(k)"] = norm }
-            if judgePath != nil {
-                // How often the judge's verdict matches the simulator's success predicate on these (on-policy) rollouts.
-                let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
-                metrics["judge_agreement"] = Double(agree) / Double(max(report.rewards.count, 1))
-            }
-            try store.logMetrics(step: iteration + 1, metrics)
-            print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
-                         iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
-                         report.gradientNorm, seconds))
-            if let agreement = metrics["judge_agreement"] {
-                print(String(format: "        judge agrees with the simulator on %.1f %% of rollouts (true success rate %.3f)",
-                             100 * agreement, report.successRate))
-            }
-            fflush(nil)
-            if (iteration + 1) % file.checkpointEvery == 0 || iteration + 1 == file.iterations {
-                try store.save(try await policy.checkpoint(step: iteration + 1, wallTime: Date().timeIntervalSince1970,
-                                                           metrics: ["reward_mean": report.meanReward]), retention: retention)
-            }
+        let loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix, reportAgreement: judgePath != nil && world == nil)
+        if let world {
+            guard let judge else { throw CLIError(WorldModelRLError.oracleReward.description) }
+            let environment = try await world.environment(policy: policy, task: task, resolution: resolution,
+                                                          maxChunks: file.options.outerSteps, judge: judge)
+            print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
+                  + (world.judgeTerminates ? "; the judge ends rollouts early on success" : ""))
+            try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
+                                               environment: environment, reward: rewardSource), task: task)
+        } else {
+            let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
+            let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
+            try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
+                                               environment: environment, reward: rewardSource), task: task)
         }
-        try writePlots(store: store, prefix: plotPrefix)
     }
 
     /// Reward/diagnostic curves and per-step gradient norms as PNGs.

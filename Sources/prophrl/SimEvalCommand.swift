@@ -33,19 +33,22 @@ struct SimEvalCommand: ParsableCommand {
     @Option(help: "Write the result (task, method, per-run rates) as JSON for 'rl report'.") var json: String?
     @Option(help: "Save every evaluated episode (frames, instruction, success) to this HDF5 file, e.g. as judge training data.")
     var rolloutsOut: String?
+    @Option(help: "Flow-SDE noise level for stochastic sampling (default: deterministic ODE), seeded per episode; e.g. 0.4 for varied policy rollouts as world-model or judge training data.")
+    var eta: Double?
 
     func run() throws {
+        if let eta, !(eta > 0 && eta.isFinite) { throw CLIError("--eta: expected a positive number, got \(eta)") }
         guard episodes >= 1 else { throw CLIError("--episodes: expected ≥ 1, got \(episodes)") }
         guard runs >= 1 else { throw CLIError("--runs: expected ≥ 1, got \(runs)") }
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         _ = try SimCommand.camera(resolution)
-        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut) =
-            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut)
+        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta) =
+            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta)
         let rates = try runBlocking {
             try await Self.evaluate(path: path, task: simTask, episodes: episodes, runs: runs, seedBase: seedBase,
                                     step: step, resolution: resolution, framesDir: framesDir, videoDir: videoDir,
-                                    rolloutsOut: rolloutsOut)
+                                    rolloutsOut: rolloutsOut, eta: eta)
         }
         let (mean, std) = PolicyEvaluator<FlowPolicy, BulletEnvironment>.meanAndStd(rates)
         print(String(format: "%@: success %.1f %% ± %.1f (%d runs × %d episodes)", task, 100 * mean, 100 * std, runs, episodes))
@@ -77,7 +80,7 @@ struct SimEvalCommand: ParsableCommand {
     /// The success rate of each run.
     static func evaluate(path: String, task: SimTask, episodes: Int, runs: Int, seedBase: UInt64, step: Int?,
                          resolution: Int, framesDir: String?, videoDir: String? = nil,
-                         rolloutsOut: String? = nil, quiet: Bool = false) async throws -> [Double] {
+                         rolloutsOut: String? = nil, quiet: Bool = false, eta: Double? = nil) async throws -> [Double] {
         let rolloutStore = rolloutsOut.map { HDF5EpisodeStore(path: $0) }
         let store = try SQLiteCheckpointStore(path: path, mode: .readOnly)
         let policy = try await FlowPolicy.load(from: store, step: step, weightsOnly: true)
@@ -93,13 +96,16 @@ struct SimEvalCommand: ParsableCommand {
             var successes = 0
             var episodesOut: [PolicyEvaluator<FlowPolicy, ScaledActionEnvironment<BulletEnvironment>>.Episode] = []
             for (i, seed) in seeds.enumerated() {
-                let episode = try await evaluator.episode(task: task.rawValue, seed: seed, record: rolloutStore != nil || ((framesDir != nil || videoDir != nil) && i == 0))
+                let episode = try await evaluator.episode(task: task.rawValue, seed: seed,
+                                                          record: rolloutStore != nil || ((framesDir != nil || videoDir != nil) && i == 0),
+                                                          eta: eta)
                 if let rolloutStore {
-                    // Policy rollouts carry no per-chunk states here: only what a judge needs (video, instruction, label).
+                    // States before each chunk and the executed chunks in robot units, like 'sim collect': the rollouts
+                    // can train a world model as well as a judge.
                     try await rolloutStore.save(try Episode(
                         id: "\(task.rawValue)-policy-\(episode.seed)", task: task.rawValue, instruction: task.instruction,
-                        seed: episode.seed, video: VideoClip(frames: episode.frames, framesPerSecond: 10), states: [], chunks: [],
-                        success: episode.success))
+                        seed: episode.seed, video: VideoClip(frames: episode.frames, framesPerSecond: 10), states: episode.states,
+                        chunks: try episode.chunks.map { try policy.actionScaling.toRobot($0) }, success: episode.success))
                 }
                 if episode.success { successes += 1 }
                 episodesOut.append(episode)

@@ -20,5 +20,8 @@ struct CommittedConfigTests {
         var options = SFTOptions()
         try options.apply(inner)
         #expect(options.steps == 6000 && options.batchSize == 64)
+        let prophet = try String(contentsOf: Self.root.appendingPathComponent("configs/pick-bottle-prophet-rl.json"), encoding: .utf8)
+        let inProphet = try RLConfigFile.parse(json: prophet, task: "pick-bottle")
+        #expect(inProphet.outerStepsGiven && inProphet.options.outerSteps == 12 && inProphet.iterations == 20)
     }
 }

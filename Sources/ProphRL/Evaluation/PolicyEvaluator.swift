@@ -32,6 +32,10 @@ public struct PolicyEvaluator<Policy: ActionPolicy, Env: Environment>: Sendable 
         public var actions: Int
         /// The frames (initial frame first) when recording was asked for, otherwise empty.
         public var frames: [RGBImage]
+        /// The state before each chunk when recording was asked for, otherwise empty.
+        public var states: [RobotState] = []
+        /// The chunks as the policy gave them (truncated to the actions executed) when recording, otherwise empty.
+        public var chunks: [ActionChunk] = []
     }
 
     /// The outcome of a set of episodes.
@@ -44,23 +48,41 @@ public struct PolicyEvaluator<Policy: ActionPolicy, Env: Environment>: Sendable 
         }
     }
 
-    /// One episode from `seed`; frames are kept when `record` is true.
-    /// - Throws: ``ValidationError`` if `maxChunks < 1`, or what the ports throw.
-    public func episode(task: String, seed: UInt64, record: Bool = false) async throws -> Episode {
+    /// One episode from `seed`; frames, states and chunks are kept when `record` is true.
+    ///
+    /// `eta` nil samples deterministically (ODE); a positive `eta` samples Flow-SDE noise seeded from `seed`, e.g.
+    /// for the varied successes and failures a world model or judge is trained on.
+    /// - Throws: ``ValidationError`` if `maxChunks < 1` or `eta` is not positive, or what the ports throw.
+    public func episode(task: String, seed: UInt64, record: Bool = false, eta: Double? = nil) async throws -> Episode {
         try Validate.atLeastOne(maxChunks, "maxChunks")
+        if let eta { try Validate.positive(eta, "eta") }
         var observation = try await environment.reset(task: task, seed: seed)
         var frames = record ? [observation.image] : []
+        var states: [RobotState] = [], chunks: [ActionChunk] = []
+        var noise = SeededGenerator(seed: seed).fork(2)
         var success = false, actions = 0
         for _ in 0..<maxChunks {
-            let sample = try await policy.act(on: observation, sampling: .deterministic)
+            let sampling: PolicySampling = eta.map { .stochastic(eta: $0, seed: noise.next()) } ?? .deterministic
+            let sample = try await policy.act(on: observation, sampling: sampling)
             let step = try await environment.step(sample.chunk)
             actions += step.done.count
-            if record { frames += step.frames }
+            if record {
+                frames += step.frames
+                states.append(observation.state)
+                chunks.append(try Self.prefix(sample.chunk, steps: step.frames.count))
+            }
             observation = step.observation
             success = step.success
             if step.isDone { break }
         }
-        return Episode(seed: seed, success: success, actions: actions, frames: frames)
+        return Episode(seed: seed, success: success, actions: actions, frames: frames, states: states, chunks: chunks)
+    }
+
+    /// The first `steps` actions of `chunk` (an episode may end mid-chunk).
+    static func prefix(_ chunk: ActionChunk, steps: Int) throws -> ActionChunk {
+        guard steps >= 1, steps < chunk.steps else { return chunk }
+        return try ActionChunk(steps: steps, maxEffectors: chunk.maxEffectors,
+                               values: Array(chunk.values.prefix(steps * chunk.flatDimension)), validity: chunk.validity)
     }
 
     /// Episodes for every seed; the first `recordFirst` keep their frames. `progress` is called after each.

@@ -1,0 +1,85 @@
+import ProphRLCore
+
+/// What RL inside a world model needs to agree on, checked before any rollout: one world-model call per policy
+/// chunk, the policy's frame size, the recorded starts' frame rate, and a reward that does not read the simulator.
+///
+/// ```swift
+/// let setup = WorldModelRLSetup(modelFormat: prophet.frameFormat, modelChunkFrames: 4, policyChunkSteps: 4,
+///                               policyResolution: 64)
+/// try setup.validate(startsFramesPerSecond: 10, reward: "judge:judge.sqlite")
+/// let starts = try WorldModelRLSetup.starts(from: episodes)
+/// ```
+public struct WorldModelRLSetup: Sendable, Equatable {
+    /// The world model's frame size and rate.
+    public var modelFormat: FrameFormat
+    /// Frames the world model generates per call.
+    public var modelChunkFrames: Int
+    /// Actions per policy chunk (CH).
+    public var policyChunkSteps: Int
+    /// The square image size the policy was trained on.
+    public var policyResolution: Int
+
+    /// Creates the setup to check.
+    public init(modelFormat: FrameFormat, modelChunkFrames: Int, policyChunkSteps: Int, policyResolution: Int) {
+        self.modelFormat = modelFormat
+        self.modelChunkFrames = modelChunkFrames
+        self.policyChunkSteps = policyChunkSteps
+        self.policyResolution = policyResolution
+    }
+
+    /// Throws the first mismatch: chunk length, frame size, frame rate of the starts, or an oracle reward.
+    /// - Parameter reward: the reward's name as given (`oracle` is refused: a world model has no success predicate).
+    public func validate(startsFramesPerSecond: Double, reward: String) throws {
+        if reward == "oracle" { throw WorldModelRLError.oracleReward }
+        if modelChunkFrames != policyChunkSteps {
+            throw WorldModelRLError.chunkMismatch(worldModelFrames: modelChunkFrames, policyActions: policyChunkSteps)
+        }
+        if modelFormat.width != policyResolution || modelFormat.height != policyResolution {
+            throw WorldModelRLError.frameSizeMismatch(worldModel: "\(modelFormat.width)x\(modelFormat.height)",
+                                                      policy: "\(policyResolution)x\(policyResolution)")
+        }
+        if abs(modelFormat.framesPerSecond - startsFramesPerSecond) > 1e-9 {
+            throw WorldModelRLError.frameRateMismatch(worldModel: modelFormat.framesPerSecond, starts: startsFramesPerSecond)
+        }
+    }
+
+    /// The first frame, instruction and state of each episode, as world-model environment starts.
+    /// - Throws: ``ValidationError`` naming `starts` if there are no episodes or one has no frame or no state.
+    public static func starts<Model: WorldModel>(from episodes: [Episode]) throws -> [WorldModelEnvironment<Model>.Start] {
+        guard !episodes.isEmpty else { throw ValidationError.empty(argument: "starts") }
+        return try episodes.map { episode in
+            guard let frame = episode.video.frames.first, let state = episode.states.first else {
+                throw ValidationError.invalid(argument: "starts", reason: "episode \(episode.id) has no first frame or no recorded state")
+            }
+            return .init(task: episode.task, observation: Observation(image: frame, instruction: episode.instruction, state: state))
+        }
+    }
+}
+
+/// Why a world model cannot stand in for the simulator in an RL run.
+public enum WorldModelRLError: Error, Equatable, CustomStringConvertible {
+    /// The world model generates a different number of frames per call than the policy has actions per chunk.
+    case chunkMismatch(worldModelFrames: Int, policyActions: Int)
+    /// The world model's frames are not the size the policy sees.
+    case frameSizeMismatch(worldModel: String, policy: String)
+    /// The recorded starts were recorded at another rate than the world model generates.
+    case frameRateMismatch(worldModel: Double, starts: Double)
+    /// The simulator's success predicate was asked for, but there is no simulator inside a world model.
+    case oracleReward
+
+    /// The message, naming what was expected and what arrived.
+    public var description: String {
+        switch self {
+        case .chunkMismatch(let frames, let actions):
+            "--world: the world model generates \(frames) frames per call, the policy's chunk has \(actions) actions; "
+                + "train Prophet with 'world train --chunk-frames \(actions)'"
+        case .frameSizeMismatch(let model, let policy):
+            "--world: the world model's frames are \(model), the policy expects \(policy)"
+        case .frameRateMismatch(let model, let starts):
+            "--starts: recorded at \(starts) fps, the world model generates \(model) fps"
+        case .oracleReward:
+            "--reward: 'oracle' needs the simulator's success predicate, which a world model does not have; "
+                + "use --reward judge:PATH"
+        }
+    }
+}

@@ -1,0 +1,55 @@
+import ArgumentParser
+import Foundation
+import ProphetDiT
+import ProphRL
+import ProphRLCore
+import TensorEngine
+
+/// `judge train --prophet RUN --prophet-data D.hdf5`: adds Prophet-generated rollouts to the judge's data. Each
+/// recorded episode's actions are replayed open-loop through Prophet from its first frame, and the generated video
+/// is labelled with the recorded episode's simulator success.
+struct JudgeProphetOptions: ParsableArguments {
+    @Option(help: "A Prophet run file ('world train'): adds its open-loop replays of --prophet-data episodes, labelled with their recorded success.")
+    var prophet: String?
+    @Option(help: "HDF5 episodes (with actions) to replay through --prophet (repeatable).") var prophetData: [String] = []
+    @Option(help: "BLAS threads for the Prophet replays.") var threads: Int = 1
+
+    /// Throws a `CLIError` naming the option when `--prophet` and `--prophet-data` do not come together.
+    func check() throws {
+        if prophet != nil && prophetData.isEmpty { throw CLIError("--prophet-data: required with --prophet") }
+        if prophet == nil && !prophetData.isEmpty { throw CLIError("--prophet: required with --prophet-data") }
+        if threads < 1 { throw CLIError("--threads: expected ≥ 1, got \(threads)") }
+    }
+
+    /// The Prophet replays of every `--prophet-data` episode (of `task`, if given); empty without `--prophet`.
+    func replayed(task: String?) throws -> [Episode] {
+        guard let prophet else { return [] }
+        return try Self.replay(prophet: prophet, data: prophetData, task: task, threads: threads)
+    }
+
+    /// Replays the episodes of `data` through the Prophet run `prophet` (fast sampler, seed = episode index).
+    static func replay(prophet: String, data: [String], task: String?, threads: Int) throws -> [Episode] {
+        guard FileManager.default.fileExists(atPath: prophet) else { throw CLIError("--prophet: no such file '\(prophet)'") }
+        try BLASRuntime.setThreads(threads)
+        let (model, _) = try WorldSupport.loadModel(prophet)
+        let world = ProphetWorldModel(model: model, sampler: .fast)
+        let replay = try WorldModelReplay(chunkFrames: model.configuration.chunkFrames)
+        var episodes: [Episode] = []
+        for path in data {
+            episodes += try WorldSupport.episodes(path).filter { task == nil || $0.task == task }
+        }
+        guard !episodes.isEmpty else { throw CLIError("--prophet-data: no episodes\(task.map { " of task \($0)" } ?? "") in \(data)") }
+        let started = Date()
+        var bar = ProgressBar(total: episodes.count, label: "prophet replay", style: .lines, write: { print($0, terminator: ""); fflush(nil) })
+        var replayed: [Episode] = []
+        for (i, episode) in episodes.enumerated() {
+            guard !episode.chunks.isEmpty else {
+                throw CLIError("--prophet-data: episode \(episode.id) has no recorded actions to replay")
+            }
+            replayed.append(try runBlocking { try await replay.replay(world, episode: episode, seed: UInt64(i)) })
+            bar.advance(detail: episode.id)
+        }
+        print(String(format: "replayed %d episodes through Prophet in %.1f s", replayed.count, Date().timeIntervalSince(started)))
+        return replayed
+    }
+}

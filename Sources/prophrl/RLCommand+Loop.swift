@@ -1,0 +1,59 @@
+import BulletSimulator
+import CheckpointSQLite
+import FlowPolicy
+import Foundation
+import ProphRL
+import ProphRLCore
+
+extension RLTrainCommand {
+    /// The iteration loop of `rl train`, shared by the simulator and the world-model environment: metrics, console
+    /// lines, checkpoints and plots.
+    struct TrainingLoop {
+        var file: RLConfigFile
+        var start: Int
+        var store: SQLiteCheckpointStore
+        var plotPrefix: String
+        /// Whether to log how often a judge reward agrees with the simulator's success (only in the simulator).
+        var reportAgreement: Bool
+
+        /// Runs iterations `start..<file.iterations` of `trainer`, checkpointing its policy.
+        func run<Env: Environment>(_ trainer: GRPOTrainer<FlowPolicy, Env>, task: SimTask) async throws {
+            let policy = trainer.policy
+            print("rl: \(task.rawValue), \(file.options.objective.rawValue), \(file.options.groupsPerIteration)×\(file.options.groupSize) "
+                  + "rollouts of ≤ \(file.options.outerSteps) chunks per iteration, \(file.iterations) iterations")
+            let retention = try RetentionPolicy(keepLast: 2)
+            for iteration in start..<max(start, file.iterations) {
+                let clock = ContinuousClock(), began = clock.now
+                let report = try await trainer.iterate(iteration)
+                let elapsed = clock.now - began
+                let seconds = Double(elapsed.components.attoseconds) * 1e-18 + Double(elapsed.components.seconds)
+                var metrics: [String: Double] = [
+                    "reward_mean": report.meanReward, "success_rate": report.successRate,
+                    "zero_std_groups": report.allEqualGroupFraction, "clip_fraction": report.clipFraction, "kl": report.kl,
+                    "approx_kl": report.approxKL, "ratio_mean": report.meanRatio, "loss": report.loss,
+                    "grad_norm": report.gradientNorm, "updates": Double(report.updates), "iteration_seconds": seconds,
+                ]
+                for (k, norm) in report.perStepGradientNorms.enumerated() { metrics["grad_norm_k\(k)"] = norm }
+                if reportAgreement {
+                    // How often the judge's verdict matches the simulator's success predicate on these (on-policy) rollouts.
+                    let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
+                    metrics["judge_agreement"] = Double(agree) / Double(max(report.rewards.count, 1))
+                }
+                try store.logMetrics(step: iteration + 1, metrics)
+                print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
+                             iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
+                             report.gradientNorm, seconds))
+                if let agreement = metrics["judge_agreement"] {
+                    print(String(format: "        judge agrees with the simulator on %.1f %% of rollouts (true success rate %.3f)",
+                                 100 * agreement, report.successRate))
+                }
+                fflush(nil)
+                if (iteration + 1) % file.checkpointEvery == 0 || iteration + 1 == file.iterations {
+                    try store.save(try await policy.checkpoint(step: iteration + 1, wallTime: Date().timeIntervalSince1970,
+                                                               metrics: ["reward_mean": report.meanReward]), retention: retention)
+                }
+            }
+            try RLTrainCommand.writePlots(store: store, prefix: plotPrefix)
+        }
+    }
+}
