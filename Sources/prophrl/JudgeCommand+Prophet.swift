@@ -33,7 +33,7 @@ struct JudgeProphetOptions: ParsableArguments {
         try BLASRuntime.setThreads(threads)
         let (model, _) = try WorldSupport.loadModel(prophet)
         let world = ProphetWorldModel(model: model, sampler: .fast)
-        let replay = try WorldModelReplay(chunkFrames: model.configuration.chunkFrames)
+        let replay = try WorldModelReplay(chunkFrames: model.configuration.chunkFrames, semantics: WorldRL.semantics)
         var episodes: [Episode] = []
         for path in data {
             episodes += try WorldSupport.episodes(path).filter { task == nil || $0.task == task }

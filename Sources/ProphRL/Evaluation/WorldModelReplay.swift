@@ -7,18 +7,22 @@ import ProphRLCore
 /// action and the generated video is cut to the recorded frame count, so real and generated videos have equal length.
 ///
 /// ```swift
-/// let replay = try WorldModelReplay(chunkFrames: 4)
+/// let replay = try WorldModelReplay(chunkFrames: 4, semantics: .absoluteDifference)
 /// let generated = try await replay.replay(prophet, episode: episode, seed: 7)   // same id suffix, same label
 /// ```
 public struct WorldModelReplay: Sendable {
     /// Frames the world model generates per call (its chunk length).
     public let chunkFrames: Int
+    /// How the recorded actions move the robot; with it, each call gets the integrated robot state (action frames).
+    public let semantics: ActionSemantics?
 
-    /// Creates a replayer for a model with `chunkFrames`-frame chunks.
+    /// Creates a replayer for a model with `chunkFrames`-frame chunks; `semantics` (if given) integrates the robot
+    /// state from the episode's first recorded state, for models that draw action frames.
     /// - Throws: ``ValidationError`` naming `chunkFrames` if below 1.
-    public init(chunkFrames: Int) throws {
+    public init(chunkFrames: Int, semantics: ActionSemantics? = nil) throws {
         try Validate.atLeastOne(chunkFrames, "chunkFrames")
         self.chunkFrames = chunkFrames
+        self.semantics = semantics
     }
 
     /// The episode with its video replaced by the world model's open-loop rollout (first frame kept); id gets a
@@ -30,10 +34,12 @@ public struct WorldModelReplay: Sendable {
         }
         let chunks = try actionChunks(of: episode)
         let target = episode.video.frames.count - 1
-        var context = WorldModelContext(frames: [first])
+        let integrator = semantics.map { ActionIntegrator(semantics: $0) }
+        var context = WorldModelContext(frames: [first], state: integrator == nil ? nil : episode.states.first)
         var generated: [RGBImage] = []
         for (k, chunk) in chunks.enumerated() where generated.count < target {
             let clip = try await model.predict(context: context, actions: chunk, seed: seed &+ UInt64(k))
+            if let integrator, let state = context.state { context.state = try integrator.integrate(chunk, from: state).last }
             generated += clip.frames
             context.frames += clip.frames
         }

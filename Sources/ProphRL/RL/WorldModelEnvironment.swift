@@ -3,7 +3,8 @@ import ProphRLCore
 /// The world model as an ``Environment``: the paper's training paradigm, RL inside Prophet.
 ///
 /// A reset picks a recorded start (frame, instruction, robot state) by seed. Each step hands the current
-/// frame history and the policy's chunk to the world model. The clip's last frame becomes the next
+/// frame history, the integrated robot state (for models that draw action frames) and the policy's chunk to the
+/// world model. The clip's last frame becomes the next
 /// observation, and the robot state advances by integrating the policy's own actions (the real-robot
 /// protocol). Episodes end after `maxChunks` chunks, or earlier when the optional `successJudge` declares
 /// success on the frames so far. Success is judged at chunk ends, so the terminating chunk counts whole.
@@ -78,7 +79,7 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         guard let current = observation, chunksDone < maxChunks else {
             throw ValidationError.invalid(argument: "step", reason: "no episode running; call reset")
         }
-        let clip = try await model.predict(context: WorldModelContext(frames: history), actions: chunk, seed: modelSeeds.next())
+        let clip = try await model.predict(context: WorldModelContext(frames: history, state: current.state), actions: chunk, seed: modelSeeds.next())
         history += clip.frames
         let states = try integrator.integrate(chunk, from: current.state)
         chunksDone += 1
