@@ -40,7 +40,7 @@ struct WorldTrainCommand: ParsableCommand {
     @Flag(help: "Ablation: no history memory.") var noMemory = false
     @Flag(help: "Conditioning path 2: draw each chunk as action frames (the data's recorded camera) and feed their latents.")
     var actionFrames = false
-    @Option(help: "Reuse the trained autoencoder (weights and latent statistics) of this run; skips the AE phase.")
+    @Option(help: "Reuse the trained autoencoder (weights, widths and latent statistics) of this run; skips the AE phase.")
     var autoencoderFrom: String?
     @Option(help: "New frames per chunk (a multiple of 4; 20 by default). Match the policy's chunk for RL inside Prophet.")
     var chunkFrames: Int?
@@ -69,11 +69,13 @@ struct WorldTrainCommand: ParsableCommand {
         var autoencoder: [String: Tensor]?
         if let autoencoderFrom {
             let (source, sourceConfig) = try WorldSupport.loadModel(autoencoderFrom)
-            guard sourceConfig.prophet.encoderWidths == prophet.encoderWidths, sourceConfig.prophet.width == prophet.width,
-                  sourceConfig.prophet.height == prophet.height else {
-                throw CLIError("--autoencoder-from: its autoencoder (\(sourceConfig.prophet.encoderWidths), "
-                               + "\(sourceConfig.prophet.width)x\(sourceConfig.prophet.height)) differs from --config \(config)'s")
+            // The reused autoencoder brings its own widths and channels; only the frame size must agree.
+            guard sourceConfig.prophet.width == prophet.width, sourceConfig.prophet.height == prophet.height else {
+                throw CLIError("--autoencoder-from: its autoencoder works at \(sourceConfig.prophet.width)x\(sourceConfig.prophet.height), "
+                               + "--config \(config) at \(prophet.width)x\(prophet.height)")
             }
+            prophet.encoderWidths = sourceConfig.prophet.encoderWidths
+            prophet.latentChannels = sourceConfig.prophet.latentChannels
             autoencoder = source.autoencoder.parameters()
             options.autoencoderSteps = 0
         }
