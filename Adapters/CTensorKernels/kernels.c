@@ -32,26 +32,6 @@
 #define VSUM _mm512_reduce_add_ps
 #define VHMAX _mm512_reduce_max_ps
 #include "kernels_impl.h"
-#undef SUFFIX
-#undef TARGET
-#undef V
-#undef W
-#undef VLOAD
-#undef VSTORE
-#undef VSET
-#undef VADD
-#undef VSUB
-#undef VMUL
-#undef VDIV
-#undef VMAX
-#undef VMIN
-#undef VFMA
-#undef VROUND
-#undef VSCALE2
-#undef LOADN
-#undef STOREN
-#undef VSUM
-#undef VHMAX
 
 // ---- AVX2 + FMA (8 lanes) ----
 __attribute__((target("avx2,fma"))) static inline __m256i lane_mask_avx2(long c) {
@@ -94,26 +74,6 @@ __attribute__((target("avx2,fma"))) static inline __m256 scale2_avx2(__m256 y, _
 #define VSUM hsum_avx2
 #define VHMAX hmax_avx2
 #include "kernels_impl.h"
-#undef SUFFIX
-#undef TARGET
-#undef V
-#undef W
-#undef VLOAD
-#undef VSTORE
-#undef VSET
-#undef VADD
-#undef VSUB
-#undef VMUL
-#undef VDIV
-#undef VMAX
-#undef VMIN
-#undef VFMA
-#undef VROUND
-#undef VSCALE2
-#undef LOADN
-#undef STOREN
-#undef VSUM
-#undef VHMAX
 #endif
 
 // ---- Portable (one lane: plain C, auto-vectorised where the compiler can) ----

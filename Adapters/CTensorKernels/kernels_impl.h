@@ -1,6 +1,7 @@
 // One instruction set's kernels, included by kernels.c once per ISA with these macros defined:
 //   SUFFIX(name)  the function name for this ISA;  TARGET  the function attribute;
 //   V (vector type), W (lanes), and the vector operations below.
+// The file undefines those macros at its end, ready for the next ISA.
 // Tails (n not a multiple of W) go through LOADN/STOREN, which touch only the first `count` lanes,
 // so every element is computed with the same instructions wherever a chunk boundary falls.
 
@@ -125,3 +126,24 @@ TARGET static void SUFFIX(norm_row_backward)(const float *g, const float *xhat, 
     }
     for (; i < n; i++) dx[i] = (g[i] - meanG - xhat[i] * meanGX) * inv;
 }
+
+#undef SUFFIX
+#undef TARGET
+#undef V
+#undef W
+#undef VLOAD
+#undef VSTORE
+#undef VSET
+#undef VADD
+#undef VSUB
+#undef VMUL
+#undef VDIV
+#undef VMAX
+#undef VMIN
+#undef VFMA
+#undef VROUND
+#undef VSCALE2
+#undef LOADN
+#undef STOREN
+#undef VSUM
+#undef VHMAX
