@@ -19,7 +19,7 @@ public actor VideoJudge: RewardModel {
     public nonisolated let configuration: VideoJudgeConfiguration
     let network: VideoJudgeNetwork
     let optimizer: AdamW
-    let tokenizer: JudgeTokenizer
+    let tokenizer: InstructionTokenizer
     /// Optimizer steps taken.
     public private(set) var trainingSteps = 0
 
@@ -30,7 +30,7 @@ public actor VideoJudge: RewardModel {
         self.configuration = configuration
         network = try VideoJudgeNetwork(configuration)
         optimizer = AdamW(learningRate: Float(configuration.learningRate), weightDecay: Float(configuration.weightDecay))
-        tokenizer = JudgeTokenizer(vocabularySize: configuration.vocabularySize)
+        tokenizer = InstructionTokenizer(vocabularySize: configuration.vocabularySize)
     }
 
     /// The number of scalar parameters.

@@ -1,5 +1,9 @@
 /// Splits an instruction into lower-case words and hashes each into a fixed vocabulary (FNV-1a), so any
-/// instruction maps to ids without a stored word list.
+/// instruction maps to ids without a stored word list. The policy and the video judge share it.
+///
+/// ```swift
+/// let ids = InstructionTokenizer(vocabularySize: 256).ids("Pick up the bottle")   // four ids in 0..<256
+/// ```
 public struct InstructionTokenizer: Sendable, Equatable {
     /// The vocabulary size.
     public let vocabularySize: Int
