@@ -32,20 +32,32 @@ public struct WorldModelReplay: Sendable {
         guard let first = episode.video.frames.first else {
             throw ValidationError.invalid(argument: "episode", reason: "\(episode.id) has no frame")
         }
-        let chunks = try actionChunks(of: episode)
         let target = episode.video.frames.count - 1
+        let generated = try await generate(model, episode: episode, chunks: try actionChunks(of: episode), frames: target, seed: seed)
+        let video = try VideoClip(frames: [first] + generated.prefix(target), framesPerSecond: episode.video.framesPerSecond)
+        return try Episode(id: episode.id + "-generated", task: episode.task, instruction: episode.instruction, seed: episode.seed,
+                           video: video, states: episode.states, chunks: episode.chunks, success: episode.success)
+    }
+
+    /// The frames `model` generates open-loop for `chunks` from the episode's first frame (chunk k sampled with
+    /// seed `seed + k`), stopping once at least `frames` exist. With ``semantics`` each call also gets the robot
+    /// state, integrated from the episode's first recorded state.
+    /// - Throws: ``ValidationError`` naming `episode` when it has no frame, or what the port throws.
+    public func generate(_ model: some WorldModel, episode: Episode, chunks: [ActionChunk], frames: Int = .max,
+                         seed: UInt64) async throws -> [RGBImage] {
+        guard let first = episode.video.frames.first else {
+            throw ValidationError.invalid(argument: "episode", reason: "\(episode.id) has no frame")
+        }
         let integrator = semantics.map { ActionIntegrator(semantics: $0) }
         var context = WorldModelContext(frames: [first], state: integrator == nil ? nil : episode.states.first)
         var generated: [RGBImage] = []
-        for (k, chunk) in chunks.enumerated() where generated.count < target {
+        for (k, chunk) in chunks.enumerated() where generated.count < frames {
             let clip = try await model.predict(context: context, actions: chunk, seed: seed &+ UInt64(k))
             if let integrator, let state = context.state { context.state = try integrator.integrate(chunk, from: state).last }
             generated += clip.frames
             context.frames += clip.frames
         }
-        let video = try VideoClip(frames: [first] + generated.prefix(target), framesPerSecond: episode.video.framesPerSecond)
-        return try Episode(id: episode.id + "-generated", task: episode.task, instruction: episode.instruction, seed: episode.seed,
-                           video: video, states: episode.states, chunks: episode.chunks, success: episode.success)
+        return generated
     }
 
     /// The recorded actions regrouped into `chunkFrames`-action chunks, the last padded with its final action.

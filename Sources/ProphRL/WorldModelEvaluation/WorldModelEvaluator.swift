@@ -36,39 +36,21 @@ public struct WorldModelEvaluator: Sendable {
         self.semantics = semantics
     }
 
-    /// One action chunk per `steps` consecutive action rows of `episode`, starting at action `offset`.
+    /// The first `count` chunks of `steps` consecutive recorded actions of `episode` (no padding).
+    /// - Throws: ``ValidationError`` naming `episode` when it has fewer than `steps · count` actions.
     public static func actionChunks(of episode: Episode, steps: Int, count: Int) throws -> [ActionChunk] {
-        var rows: [[Float]] = [], maxEffectors = 1, validity = [true]
-        for chunk in episode.chunks {
-            maxEffectors = chunk.maxEffectors
-            validity = chunk.validity
-            for step in 0..<chunk.steps { rows.append(Array(chunk.values[(step * chunk.flatDimension)..<((step + 1) * chunk.flatDimension)])) }
+        let available = episode.chunks.reduce(0) { $0 + $1.steps }
+        guard available >= steps * count else {
+            throw ValidationError.invalid(argument: "episode", reason: "expected ≥ \(steps * count) actions, got \(available) in \(episode.id)")
         }
-        guard rows.count >= steps * count else {
-            throw ValidationError.invalid(argument: "episode", reason: "expected ≥ \(steps * count) actions, got \(rows.count) in \(episode.id)")
-        }
-        return try (0..<count).map { k in
-            try ActionChunk(steps: steps, maxEffectors: maxEffectors, values: rows[(k * steps)..<((k + 1) * steps)].flatMap { $0 },
-                            validity: validity)
-        }
+        return Array(try WorldModelReplay(chunkFrames: steps).actionChunks(of: episode).prefix(count))
     }
 
     /// The generated frames (without the start frame) of a rollout of `model` on `episode`.
     public func rollout(_ model: some WorldModel, episode: Episode, steps: Int, seed: UInt64) async throws -> [RGBImage] {
         let actions = try Self.actionChunks(of: episode, steps: steps, count: chunks)
-        var state = semantics == nil ? nil : episode.states.first
-        var context = WorldModelContext(frames: [episode.video.frames[0]], state: state)
-        var generated: [RGBImage] = []
-        for (k, chunk) in actions.enumerated() {
-            context.state = state
-            let clip = try await model.predict(context: context, actions: chunk, seed: seed &+ UInt64(k))
-            if let current = state, let semantics {
-                state = try ActionIntegrator(semantics: semantics).integrate(chunk, from: current).last
-            }
-            generated += clip.frames
-            context.frames += clip.frames
-        }
-        return generated
+        return try await WorldModelReplay(chunkFrames: steps, semantics: semantics)
+            .generate(model, episode: episode, chunks: actions, seed: seed)
     }
 
     /// Scores `model` and the copy-first-frame baseline on `episodes` (those with enough frames).
