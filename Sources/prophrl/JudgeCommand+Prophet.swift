@@ -7,12 +7,15 @@ import TensorEngine
 
 /// `judge train --prophet RUN --prophet-data D.hdf5`: adds Prophet-generated rollouts to the judge's data. Each
 /// recorded episode's actions are replayed open-loop through Prophet from its first frame, and the generated video
-/// is labelled with the recorded episode's simulator success.
+/// is labelled with the recorded episode's simulator success. `--generated-data` adds episodes whose videos a world
+/// model already generated (`rl train --physics-shadow --imagined-out`: imagined rollouts labelled by physics).
 struct JudgeProphetOptions: ParsableArguments {
     @Option(help: "A Prophet run file ('world train'): adds its open-loop replays of --prophet-data episodes, labelled with their recorded success.")
     var prophet: String?
     @Option(help: "HDF5 episodes (with actions) to replay through --prophet (repeatable).") var prophetData: [String] = []
     @Option(help: "BLAS threads for the Prophet replays.") var threads: Int = 1
+    @Option(help: "HDF5 episodes whose videos are already world-model generated, with labels (e.g. 'rl train --imagined-out'; repeatable); held out and scored with the generated split.")
+    var generatedData: [String] = []
 
     /// Throws a `CLIError` naming the option when `--prophet` and `--prophet-data` do not come together.
     func check() throws {
@@ -21,10 +24,17 @@ struct JudgeProphetOptions: ParsableArguments {
         if threads < 1 { throw CLIError("--threads: expected ≥ 1, got \(threads)") }
     }
 
-    /// The Prophet replays of every `--prophet-data` episode (of `task`, if given); empty without `--prophet`.
+    /// The Prophet replays of every `--prophet-data` episode, then every `--generated-data` episode (of `task`, if given).
+    /// - Throws: `CLIError` naming `--generated-data` when a file has no episode of `task`.
     func replayed(task: String?) throws -> [Episode] {
-        guard let prophet else { return [] }
-        return try Self.replay(prophet: prophet, data: prophetData, task: task, threads: threads)
+        var generated = try prophet.map { try Self.replay(prophet: $0, data: prophetData, task: task, threads: threads) } ?? []
+        for path in generatedData {
+            guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--generated-data: no such file '\(path)'") }
+            let episodes = try WorldSupport.episodes(path).filter { task == nil || $0.task == task }
+            guard !episodes.isEmpty else { throw CLIError("--generated-data: no episodes\(task.map { " of task \($0)" } ?? "") in \(path)") }
+            generated += episodes
+        }
+        return generated
     }
 
     /// Replays the episodes of `data` through the Prophet run `prophet` (fast sampler, seed = episode index).

@@ -2,6 +2,7 @@ import BulletSimulator
 import CheckpointSQLite
 import FlowPolicy
 import Foundation
+import HDF5Episodes
 import ProphRL
 import ProphRLCore
 
@@ -13,8 +14,11 @@ extension RLTrainCommand {
         var start: Int
         var store: SQLiteCheckpointStore
         var plotPrefix: String
-        /// Whether to log how often a judge reward agrees with the simulator's success (only in the simulator).
+        /// Whether to log how often a judge reward agrees with the simulator's success (in the simulator, or inside
+        /// Prophet with a physics shadow).
         var reportAgreement: Bool
+        /// Inside Prophet with `--physics-shadow`: the audited environment's episodes, drained after each iteration.
+        var audit: ImaginationAudit?
 
         /// Runs iterations `start..<file.iterations` of `trainer`, checkpointing its policy.
         func run<Env: Environment>(_ trainer: GRPOTrainer<FlowPolicy, Env>, task: SimTask) async throws {
@@ -39,10 +43,19 @@ extension RLTrainCommand {
                     let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
                     metrics["judge_agreement"] = Double(agree) / Double(max(report.rewards.count, 1))
                 }
+                if audit != nil {
+                    // The rollouts' success is the physics outcome of the imagined actions; reward is the judged imagination.
+                    metrics["imagination_gap"] = report.meanReward - report.successRate
+                }
                 try store.logMetrics(step: iteration + 1, metrics)
                 print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
                              iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
                              report.gradientNorm, seconds))
+                if let audit {
+                    print(String(format: "        physics replay of the imagined actions: success %.3f vs judged %.3f (gap %+.3f)",
+                                 report.successRate, report.meanReward, report.meanReward - report.successRate))
+                    try await audit.record(iteration: iteration)
+                }
                 if let agreement = metrics["judge_agreement"] {
                     print(String(format: "        judge agrees with the simulator on %.1f %% of rollouts (true success rate %.3f)",
                                  100 * agreement, report.successRate))
@@ -54,6 +67,29 @@ extension RLTrainCommand {
                 }
             }
             try RLTrainCommand.writePlots(store: store, prefix: plotPrefix)
+        }
+    }
+
+    /// Drains a ``PhysicsShadowEnvironment`` after each iteration and appends its imagined episodes (Prophet video,
+    /// physics label) to an HDF5 file, ids numbered by iteration so a resumed run replaces rather than duplicates.
+    struct ImaginationAudit {
+        /// The audited episodes since the last drain.
+        var drain: @Sendable () async -> [Episode]
+        /// Where the imagined episodes go; nil keeps only the metrics.
+        var out: HDF5EpisodeStore?
+
+        /// Audits `environment`, writing to `out` if given.
+        init<Model: WorldModel, Shadow: Environment>(environment: PhysicsShadowEnvironment<Model, Shadow>, out: HDF5EpisodeStore?) {
+            drain = { await environment.drainEpisodes().map(\.imagined) }
+            self.out = out
+        }
+
+        /// Drains the environment and stores iteration `iteration`'s episodes.
+        func record(iteration: Int) async throws {
+            var episodes = await drain()
+            guard let out else { return }
+            for k in episodes.indices { episodes[k].id = "\(episodes[k].task)-imagined-it\(iteration + 1)-\(k)" }
+            try await out.save(contentsOf: episodes)
         }
     }
 }

@@ -14,12 +14,17 @@ struct WorldRL: Sendable {
     var starts: String
     /// Whether the judge ends a rollout early when it declares success.
     var judgeTerminates: Bool
+    /// Whether every imagined rollout's actions are also replayed open-loop in the simulator from the start's seed
+    /// (``PhysicsShadowEnvironment``): the physics outcome becomes the rollout's logged success.
+    var physicsShadow = false
+    /// With ``physicsShadow``: an HDF5 file that receives every imagined episode with its physics label.
+    var imaginedOut: String?
 
-    /// Prophet (fast sampler) over the recorded starts of `task`, in robot units behind the policy's scaling.
+    /// Prophet (fast sampler) over the recorded starts of `task`, in robot units (wrap it in the policy's scaling).
     /// - Throws: ``WorldModelRLError`` when Prophet's chunk, frame size or rate does not match the policy and the starts;
     ///   `CLIError` naming `--starts` when it has no episode of `task`.
     func environment(policy: FlowPolicy, task: SimTask, resolution: Int, maxChunks: Int,
-                     judge: VideoJudge) async throws -> ScaledActionEnvironment<WorldModelEnvironment<ProphetWorldModel>> {
+                     judge: VideoJudge) async throws -> WorldModelEnvironment<ProphetWorldModel> {
         let (model, _) = try WorldSupport.loadModel(prophet)
         let world = ProphetWorldModel(model: model, sampler: .fast)
         let episodes = try WorldSupport.episodes(starts).filter { $0.task == task.rawValue }
@@ -31,9 +36,8 @@ struct WorldRL: Sendable {
             throw CLIError("--starts: frames are \(frame.width)x\(frame.height), the policy expects \(resolution)x\(resolution)")
         }
         let starts: [WorldModelEnvironment<ProphetWorldModel>.Start] = try WorldModelRLSetup.starts(from: episodes)
-        let environment = try WorldModelEnvironment(model: world, starts: starts, semantics: Self.semantics, maxChunks: maxChunks,
-                                                    successJudge: judgeTerminates ? judge : nil)
-        return ScaledActionEnvironment(base: environment, scaling: policy.actionScaling)
+        return try WorldModelEnvironment(model: world, starts: starts, semantics: Self.semantics, maxChunks: maxChunks,
+                                         successJudge: judgeTerminates ? judge : nil)
     }
 
     /// How the recorded (simulator) actions move the robot; the integrated state follows the same rule

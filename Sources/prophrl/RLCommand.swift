@@ -3,6 +3,7 @@ import BulletSimulator
 import CheckpointSQLite
 import FlowPolicy
 import Foundation
+import HDF5Episodes
 import PNGImage
 import ProphetDiT
 import ProphRL
@@ -48,6 +49,10 @@ struct RLTrainCommand: ParsableCommand {
     var starts: String?
     @Flag(help: "With --world: the judge also ends a rollout early when it declares success at a chunk end.")
     var judgeTerminates = false
+    @Flag(help: "With --world: replay each imagined rollout's actions open-loop in the simulator from its start's recorded seed; logs physics success and the judged-minus-physics gap per iteration (the policy still learns only inside Prophet).")
+    var physicsShadow = false
+    @Option(help: "With --physics-shadow: append every imagined episode (Prophet video, physics success label) to this HDF5 file, for 'judge train --generated-data'.")
+    var imaginedOut: String?
 
     func run() throws {
         let worldSetup = try worldOptions()
@@ -79,14 +84,18 @@ struct RLTrainCommand: ParsableCommand {
         guard let world else {
             if starts != nil { throw CLIError("--starts: only meaningful with --world") }
             if judgeTerminates { throw CLIError("--judge-terminates: only meaningful with --world") }
+            if physicsShadow { throw CLIError("--physics-shadow: only meaningful with --world") }
+            if imaginedOut != nil { throw CLIError("--imagined-out: only meaningful with --world --physics-shadow") }
             return nil
         }
+        if imaginedOut != nil && !physicsShadow { throw CLIError("--imagined-out: needs --physics-shadow (the labels come from physics)") }
         guard let starts else { throw CLIError("--starts: required with --world (HDF5 episodes for the rollouts' first frames)") }
         for (option, path) in [("--world", world), ("--starts", starts)] where !FileManager.default.fileExists(atPath: path) {
             throw CLIError("\(option): no such file '\(path)'")
         }
         if reward == "oracle" { throw CLIError(WorldModelRLError.oracleReward.description) }
-        return WorldRL(prophet: world, starts: starts, judgeTerminates: judgeTerminates)
+        return WorldRL(prophet: world, starts: starts, judgeTerminates: judgeTerminates, physicsShadow: physicsShadow,
+                       imaginedOut: imaginedOut)
     }
 
     /// Whether `--reward` asks for the judge's P(success) rather than its 0/1 verdict.
@@ -149,15 +158,28 @@ struct RLTrainCommand: ParsableCommand {
             rewardSource = .environmentSuccess
             print("reward: simulator oracle (success predicate)")
         }
-        let loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix, reportAgreement: judgePath != nil && world == nil)
+        var loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix,
+                                reportAgreement: judgePath != nil && (world == nil || world?.physicsShadow == true))
         if let world {
             guard let judge else { throw CLIError(WorldModelRLError.oracleReward.description) }
-            let environment = try await world.environment(policy: policy, task: task, resolution: resolution,
-                                                          maxChunks: file.options.outerSteps, judge: judge)
+            let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
+                                                      maxChunks: file.options.outerSteps, judge: judge)
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
                   + (world.judgeTerminates ? "; the judge ends rollouts early on success" : ""))
-            try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                               environment: environment, reward: rewardSource), task: task)
+            if world.physicsShadow {
+                let audited = PhysicsShadowEnvironment(
+                    world: prophet, shadow: try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution))
+                print("physics shadow: each imagined rollout's actions are replayed open-loop in the simulator from its start's seed"
+                      + (world.imaginedOut.map { "; imagined episodes with physics labels → \($0)" } ?? ""))
+                loop.audit = ImaginationAudit(environment: audited, out: world.imaginedOut.map { HDF5EpisodeStore(path: $0) })
+                try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
+                                                   environment: ScaledActionEnvironment(base: audited, scaling: policy.actionScaling),
+                                                   reward: rewardSource), task: task)
+            } else {
+                try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
+                                                   environment: ScaledActionEnvironment(base: prophet, scaling: policy.actionScaling),
+                                                   reward: rewardSource), task: task)
+            }
         } else {
             let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
             let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
@@ -176,12 +198,16 @@ struct RLTrainCommand: ParsableCommand {
                 return points.isEmpty ? nil : LinePlot.Series(name: name, points: points, color: colors[i % colors.count])
             }
         }
-        let gradientNames = try store.metricNames().filter { $0.hasPrefix("grad_norm_k") }
+        let names = try store.metricNames()
+        let gradientNames = names.filter { $0.hasPrefix("grad_norm_k") }
         let plots: [(String, String, [String])] = [
             ("reward", "reward and group statistics", ["reward_mean", "zero_std_groups"]),
             ("diagnostics", "clip fraction and KL", ["clip_fraction", "kl", "approx_kl"]),
             ("gradnorms", "per-denoising-step gradient norms", gradientNames),
-        ]
+        ] + (!names.contains("imagination_gap") ? [] : [
+            ("imagination", "judged reward inside Prophet vs physics success of the same actions",
+             ["reward_mean", "success_rate", "imagination_gap"]),
+        ])
         for (suffix, title, names) in plots {
             let s = try series(names)
             guard !s.isEmpty else { continue }

@@ -47,6 +47,7 @@ struct WorldModelRLSetupTests {
         #expect(starts.count == 1)
         #expect(starts[0].task == "reach" && starts[0].observation.instruction == "reach it")
         #expect(starts[0].observation.image == frames[0] && starts[0].observation.state == states[0])
+        #expect(starts[0].simulatorSeed == 1, "the recorded seed travels with the start")
         #expect(throws: ValidationError.self) {
             let _: [WorldModelEnvironment<TranslatingWorldModel>.Start] = try WorldModelRLSetup.starts(from: [])
         }

@@ -21,11 +21,15 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         public var task: String
         /// The first observation: frame, instruction, state.
         public var observation: Observation
+        /// The simulator seed the recorded episode was reset with, if it came from the simulator (lets
+        /// ``PhysicsShadowEnvironment`` replay imagined actions in physics from the same layout).
+        public var simulatorSeed: UInt64?
 
         /// Creates a start.
-        public init(task: String, observation: Observation) {
+        public init(task: String, observation: Observation, simulatorSeed: UInt64? = nil) {
             self.task = task
             self.observation = observation
+            self.simulatorSeed = simulatorSeed
         }
     }
 
@@ -39,6 +43,8 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
 
     private var history: [RGBImage] = []
     private var observation: Observation?
+    /// The start the running (or last) episode began from; nil before the first reset.
+    public private(set) var currentStart: Start?
     private var chunksDone = 0
     private var modelSeeds = SeededGenerator(seed: 0)
 
@@ -68,6 +74,7 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         var rng = SeededGenerator(seed: seed)
         let start = candidates[Int(rng.next() % UInt64(candidates.count))]
         modelSeeds = rng.fork(1)
+        currentStart = start
         history = [start.observation.image]
         observation = start.observation
         chunksDone = 0

@@ -43,7 +43,8 @@ public struct WorldModelRLSetup: Sendable, Equatable {
         }
     }
 
-    /// The first frame, instruction and state of each episode, as world-model environment starts.
+    /// The first frame, instruction and state of each episode, as world-model environment starts (with the
+    /// episode's simulator seed).
     /// - Throws: ``ValidationError`` naming `starts` if there are no episodes or one has no frame or no state.
     public static func starts<Model: WorldModel>(from episodes: [Episode]) throws -> [WorldModelEnvironment<Model>.Start] {
         guard !episodes.isEmpty else { throw ValidationError.empty(argument: "starts") }
@@ -51,7 +52,8 @@ public struct WorldModelRLSetup: Sendable, Equatable {
             guard let frame = episode.video.frames.first, let state = episode.states.first else {
                 throw ValidationError.invalid(argument: "starts", reason: "episode \(episode.id) has no first frame or no recorded state")
             }
-            return .init(task: episode.task, observation: Observation(image: frame, instruction: episode.instruction, state: state))
+            return .init(task: episode.task, observation: Observation(image: frame, instruction: episode.instruction, state: state),
+                         simulatorSeed: episode.seed)
         }
     }
 }
