@@ -44,9 +44,9 @@ final class DiTBlock: Module {
     ///   - x: tokens `[B, F·S, D]` (F latent frames of S tokens each).
     ///   - condition: SiLU'd per-frame condition `[B, F, D]`.
     ///   - adaLNBias: shared per-frame bias `g_f` `[B, F, 3D]`.
-    ///   - memory: memory keys and values `[B, M, D]`, or nil.
+    ///   - memory: memory keys and values `[B, M, D]`, with the RoPE of their positions (nil: keys unrotated), or nil.
     func callAsFunction(_ x: Tensor, condition: Tensor, adaLNBias: Tensor, rope: RoPE,
-                        memory: (key: Tensor, value: Tensor)?) throws -> Tensor {
+                        memory: (key: Tensor, value: Tensor, rope: RoPE?)?) throws -> Tensor {
         let (b, n, d) = (x.shape[0], x.shape[1], x.shape[2]), f = condition.shape[1], s = n / f, dh = d / heads
         func modulation(_ down: Linear, _ up: Linear) throws -> [Tensor] {
             try (up(down(condition)) + adaLNBias).split([d, d, d], axis: 2).map { try $0.reshaped([b, f, 1, d]) }
@@ -60,7 +60,8 @@ final class DiTBlock: Module {
         let attended: Tensor
         if let memory {
             let m = memory.key.shape[1]
-            let memoryKey = try keyNorm(memory.key.reshaped([b, m, heads, dh]))
+            var memoryKey = try keyNorm(memory.key.reshaped([b, m, heads, dh]))
+            if let memoryRoPE = memory.rope { memoryKey = try memoryRoPE.apply(memoryKey) }
             attended = try Tensor.attention(query: q, key: k, value: v, memoryKey: memoryKey,
                                             memoryValue: memory.value.reshaped([b, m, heads, dh]))
         } else {

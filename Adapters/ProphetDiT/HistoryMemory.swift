@@ -41,6 +41,28 @@ final class HistoryMemory: Module {
         }
     }
 
+    /// The RoPE position `[t, y, x]` of every memory token, in token order (world-model.md §4.2): a pooled token sits
+    /// at the centre of the cells it averages (replicate-padded cells count as the last real cell), history latent j
+    /// (0 = oldest) at time `j − 15`, so the newest latent is at −1 and the current chunk starts at 0.
+    static func tokenPositions(latentHeight h: Int, latentWidth w: Int, historyLatents: Int = 15) -> [[Double]] {
+        func centres(extent: Int, kernel: Int) -> [Double] {
+            stride(from: 0, to: extent, by: kernel).map { start in
+                let cells = (start..<(start + kernel)).map { Double(min($0, extent - 1)) }
+                return cells.reduce(0, +) / Double(kernel)
+            }
+        }
+        var positions: [[Double]] = [], first = 0
+        for segment in segments {
+            let k = segment.kernel
+            let times = centres(extent: segment.count, kernel: k.0).map { Double(first) + $0 - Double(historyLatents) }
+            first += segment.count
+            for t in times {
+                for y in centres(extent: h / 2, kernel: k.1) { for x in centres(extent: w / 2, kernel: k.2) { positions.append([t, y, x]) } }
+            }
+        }
+        return positions
+    }
+
     /// Memory keys and values `[B, M, D]` from history latents `[B, 15, h, w, C]` (oldest first).
     func callAsFunction(_ history: Tensor) throws -> (key: Tensor, value: Tensor) {
         let (b, h, w, c) = (history.shape[0], history.shape[2], history.shape[3], history.shape[4])

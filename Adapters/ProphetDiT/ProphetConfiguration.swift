@@ -30,6 +30,9 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
     public var actionFrames: Bool
     /// FramePack-style history memory K/V in every block.
     public var historyMemory: Bool
+    /// RoPE on the memory keys at their pooled positions (world-model.md §4.2); nil in runs saved before the switch
+    /// existed, which read as off.
+    public var memoryRoPE: Bool?
     /// Timestep scaling factor s_t of the sinusoidal embedding.
     public var timestepScale: Float
     /// Frames per second of the video.
@@ -37,6 +40,8 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
     /// Camera and action semantics that draw action chunks as action frames (needed when ``actionFrames`` is on).
     public var actionFrameRendering: ProphetActionFrames?
 
+    /// Whether memory keys get RoPE (``memoryRoPE``, off when absent).
+    public var rotatesMemoryKeys: Bool { historyMemory && memoryRoPE == true }
     /// Latent frames per chunk, T_l = 1 + T/4.
     public var latentFrames: Int { 1 + chunkFrames / 4 }
     /// Latent grid height.
@@ -48,7 +53,7 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
     public init(width: Int = 64, height: Int = 64, chunkFrames: Int = 20, actionDimension: Int = 7,
                 latentChannels: Int = 16, encoderWidths: [Int] = [32, 64, 64], modelWidth: Int = 192, depth: Int = 6,
                 heads: Int = 3, adaLNRank: Int = 64, historyLatents: Int = 15, actionConditioning: Bool = true,
-                actionFrames: Bool = false, historyMemory: Bool = true, timestepScale: Float = 1000,
+                actionFrames: Bool = false, historyMemory: Bool = true, memoryRoPE: Bool? = true, timestepScale: Float = 1000,
                 framesPerSecond: Double = 10, actionFrameRendering: ProphetActionFrames? = nil) {
         self.width = width
         self.height = height
@@ -64,6 +69,7 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
         self.actionConditioning = actionConditioning
         self.actionFrames = actionFrames
         self.historyMemory = historyMemory
+        self.memoryRoPE = memoryRoPE
         self.timestepScale = timestepScale
         self.framesPerSecond = framesPerSecond
         self.actionFrameRendering = actionFrameRendering

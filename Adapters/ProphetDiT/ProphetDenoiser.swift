@@ -133,14 +133,17 @@ public final class ProphetDenoiser: Module {
         }
         let condition = try conditionNorm(beforeNorm).silu()
         let rope = try RoPE.grid3D(frames: f, height: h / 2, width: w / 2, headDim: d / cfg.heads)
-        var memoryKV: (key: Tensor, value: Tensor)?
+        var memoryKV: (key: Tensor, value: Tensor, rope: RoPE?)?
         if let memory {
             let expected = [b, cfg.historyLatents, h, w, c]
             let historyLatents = try history ?? Tensor.zeros(expected)
             guard historyLatents.shape == expected else {
                 throw ValidationError.shapeMismatch(argument: "history", expected: "\(expected)", actual: "\(historyLatents.shape)")
             }
-            memoryKV = try memory(historyLatents)
+            let (key, value) = try memory(historyLatents)
+            let memoryRoPE = cfg.rotatesMemoryKeys
+                ? try RoPE.positions3D(HistoryMemory.tokenPositions(latentHeight: h, latentWidth: w), headDim: d / cfg.heads) : nil
+            memoryKV = (key, value, memoryRoPE)
         }
         for block in blocks { x = try block(x, condition: condition, adaLNBias: adaLNBias, rope: rope, memory: memoryKV) }
         let finalMod = try (finalModulation(condition) + adaLNBias.slice(axis: 2, 0..<(2 * d)))

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import HDF5Episodes
 import ProphetDiT
 import ProphRL
 import ProphRLCore
@@ -14,6 +15,8 @@ struct JudgeProphetOptions: ParsableArguments {
     var prophet: String?
     @Option(help: "HDF5 episodes (with actions) to replay through --prophet (repeatable).") var prophetData: [String] = []
     @Option(help: "BLAS threads for the Prophet replays.") var threads: Int = 1
+    @Option(help: "Also save the Prophet replays to this HDF5 file, so later judges can reuse them with --generated-data.")
+    var replaysOut: String?
     @Option(help: "HDF5 episodes whose videos are already world-model generated, with labels (e.g. 'rl train --imagined-out'; repeatable); held out and scored with the generated split.")
     var generatedData: [String] = []
 
@@ -28,6 +31,10 @@ struct JudgeProphetOptions: ParsableArguments {
     /// - Throws: `CLIError` naming `--generated-data` when a file has no episode of `task`.
     func replayed(task: String?) throws -> [Episode] {
         var generated = try prophet.map { try Self.replay(prophet: $0, data: prophetData, task: task, threads: threads) } ?? []
+        if let replaysOut {
+            guard !generated.isEmpty else { throw CLIError("--replays-out: needs --prophet and --prophet-data") }
+            try runBlocking { [generated] in try await HDF5EpisodeStore(path: replaysOut).save(contentsOf: generated) }
+        }
         for path in generatedData {
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--generated-data: no such file '\(path)'") }
             let episodes = try WorldSupport.episodes(path).filter { task == nil || $0.task == task }

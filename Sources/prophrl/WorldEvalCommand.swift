@@ -109,6 +109,7 @@ struct WorldEvalCommand: ParsableCommand {
         var report: [String: Any] = ["model": model, "data": data, "chunks": chunks, "sampler_steps": steps, "sampler": sampler]
         report["action_conditioning"] = config.prophet.actionConditioning
         report["history_memory"] = config.prophet.historyMemory
+        report["memory_rope"] = config.prophet.rotatesMemoryKeys
         report["action_frames"] = config.prophet.actionFrames
         report["lora_rank"] = config.loraRank ?? 0
         report["prophet"] = row(scores)

@@ -38,6 +38,8 @@ struct WorldTrainCommand: ParsableCommand {
     @Option(help: "5-frame clips per autoencoder step.") var aeBatch: Int = 4
     @Flag(help: "Ablation: no action conditioning.") var noActions = false
     @Flag(help: "Ablation: no history memory.") var noMemory = false
+    @Flag(help: "Ablation: memory keys without RoPE (runs saved before memory RoPE existed load this way).")
+    var noMemoryRope = false
     @Flag(help: "Conditioning path 2: draw each chunk as action frames (the data's recorded camera) and feed their latents.")
     var actionFrames = false
     @Option(help: "Reuse the trained autoencoder (weights, widths and latent statistics) of this run; skips the AE phase.")
@@ -59,6 +61,7 @@ struct WorldTrainCommand: ParsableCommand {
         var prophet = try prophetConfiguration()
         prophet.actionConditioning = !noActions
         prophet.historyMemory = !noMemory
+        prophet.memoryRoPE = !noMemoryRope
         if actionFrames {
             prophet.actionFrames = true
             prophet.actionFrameRendering = try WorldSupport.actionFrameRendering(training.data[0])

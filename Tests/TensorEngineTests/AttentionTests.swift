@@ -91,3 +91,31 @@ import Testing
         #expect(throws: TensorError.self) { try Tensor.attention(query: q, key: q, value: q, mask: Tensor.zeros([3, 4])) }
     }
 }
+
+/// RoPE at arbitrary (fractional, negative) 3-D positions, as pooled memory tokens use.
+@Suite("RoPE at arbitrary 3-D positions")
+struct RoPEPositionTests {
+    @Test func integerPositionsMatchTheGrid() throws {
+        var positions: [[Double]] = []
+        for f in 0..<2 { for y in 0..<3 { for x in 0..<2 { positions.append([Double(f), Double(y), Double(x)]) } } }
+        let x = try randn([2, 12, 2, 12], seed: 31)
+        let grid = try RoPE.grid3D(frames: 2, height: 3, width: 2, headDim: 12).apply(x)
+        let free = try RoPE.positions3D(positions, headDim: 12).apply(x)
+        #expect(grid.scalars == free.scalars)
+        #expect(throws: TensorError.self) { try RoPE.positions3D([[0, 1]], headDim: 12) }
+    }
+
+    @Test func fractionalPositionsKeepScoresRelative() throws {
+        // q·k depends only on the 3-D offset, also for fractional and negative positions.
+        let vecQ = try randn([12], seed: 32).scalars, vecK = try randn([12], seed: 33).scalars
+        func score(_ p: [Double], _ r: [Double]) throws -> Float {
+            let rope = try RoPE.positions3D([p, r], headDim: 12)
+            let out = try rope.apply(Tensor(vecQ + vecK, shape: [1, 2, 1, 12])).scalars
+            return zip(out[0..<12], out[12..<24]).map(*).reduce(0, +)
+        }
+        let a = try score([0, 1, 2], [-13.5, 1.5, 1.5]), b = try score([3.25, -2, 0.5], [-10.25, -1.5, 0])
+        #expect(abs(a - b) < 1e-4)
+        let c = try score([0, 1, 2], [-12.5, 1.5, 1.5])
+        #expect(abs(a - c) > 1e-4, "another offset gives another score")
+    }
+}

@@ -21,7 +21,7 @@ struct RLWorldCLITests {
         let policy = try CLITests.run(["policy", "sft", "--data", demos, "--config", "\(dir)/sft.json", "--out", sft])
         #expect(policy.status == 0, "\(policy.output)")
         let trained = try CLITests.run(["judge", "train", "--data", demos, "--prophet", prophet, "--prophet-data", demos,
-                                        "--held-out", "0.5", "--steps", "3", "--out", judge])
+                                        "--replays-out", "\(dir)/replays.hdf5", "--held-out", "0.5", "--steps", "3", "--out", judge])
         #expect(trained.status == 0, "\(trained.output)")
         #expect(trained.output.contains("Prophet-generated held-out accuracy"), "\(trained.output)")
 
@@ -52,10 +52,11 @@ struct RLWorldCLITests {
         }
 
         // The imagined episodes (Prophet video, physics label) train a judge alongside real data.
-        let retrained = try CLITests.run(["judge", "train", "--data", demos, "--generated-data", imagined, "--held-out", "0.5",
+        let retrained = try CLITests.run(["judge", "train", "--data", demos, "--generated-data", imagined,
+                                          "--generated-data", "\(dir)/replays.hdf5", "--held-out", "0.5",
                                           "--steps", "3", "--out", "\(dir)/judge2.sqlite"])
-        #expect(retrained.status == 0 && retrained.output.contains("1 Prophet-generated")
-                && retrained.output.contains("1 generated held out"), "\(retrained.output)")
+        #expect(retrained.status == 0 && retrained.output.contains("2 Prophet-generated")
+                && retrained.output.contains("2 generated held out"), "\(retrained.output)")
         let missing = try CLITests.run(["judge", "train", "--data", demos, "--generated-data", "\(dir)/none.hdf5", "--out", "\(dir)/j3.sqlite"])
         #expect(missing.status != 0 && missing.output.contains("--generated-data: no such file"), "\(missing.output)")
         let shadowAlone = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--physics-shadow", "--out", "\(dir)/x.sqlite"])

@@ -26,13 +26,24 @@ public struct RoPE: Sendable {
     /// split into (frame, row, column) groups, the row and column groups a third each (rounded down).
     /// - Throws: ``TensorError`` if `headDim` is not even or is too small for three groups.
     public static func grid3D(frames: Int, height: Int, width: Int, headDim: Int, base: Double = 10_000) throws -> RoPE {
-        let pairs = headDim / 2, spatial = pairs / 3
-        guard spatial >= 1 else {
-            throw TensorError.invalidArgument(op: "RoPE.grid3D", argument: "headDim", reason: "expected >= 6, got \(headDim)")
-        }
         var positions: [[Double]] = []
         for f in 0..<Swift.max(frames, 0) {
             for y in 0..<Swift.max(height, 0) { for x in 0..<Swift.max(width, 0) { positions.append([Double(f), Double(y), Double(x)]) } }
+        }
+        return try positions3D(positions, headDim: headDim, base: base)
+    }
+
+    /// Tables for arbitrary (frame, row, column) positions, one `[t, y, x]` per token; positions may be negative or
+    /// fractional (pooled memory tokens sit at the centre of their pooling block), grouped as in ``grid3D``.
+    /// - Throws: ``TensorError`` if `headDim` is not even or is too small for three groups, or a position is not 3-D.
+    public static func positions3D(_ positions: [[Double]], headDim: Int, base: Double = 10_000) throws -> RoPE {
+        let pairs = headDim / 2, spatial = pairs / 3
+        guard spatial >= 1 else {
+            throw TensorError.invalidArgument(op: "RoPE.positions3D", argument: "headDim", reason: "expected >= 6, got \(headDim)")
+        }
+        if let bad = positions.firstIndex(where: { $0.count != 3 }) {
+            throw TensorError.invalidArgument(op: "RoPE.positions3D", argument: "positions[\(bad)]",
+                                              reason: "expected [t, y, x], got \(positions[bad].count) values")
         }
         return try RoPE(positions: positions, groups: [pairs - 2 * spatial, spatial, spatial], headDim: headDim, base: base,
                         tokens: positions.count)
