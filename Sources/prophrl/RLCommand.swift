@@ -205,7 +205,7 @@ struct RLTrainCommand: ParsableCommand {
             ("diagnostics", "clip fraction and KL", ["clip_fraction", "kl", "approx_kl"]),
             ("gradnorms", "per-denoising-step gradient norms", gradientNames),
         ] + (!names.contains("imagination_gap") ? [] : [
-            ("imagination", "judged reward inside Prophet vs physics success of the same actions",
+            ("imagination", "judged reward vs physics success of the same actions",
              ["reward_mean", "success_rate", "imagination_gap"]),
         ])
         for (suffix, title, names) in plots {
