@@ -29,6 +29,9 @@ public actor FlowPolicy: TrainablePolicy, ImitationPolicy {
     public internal(set) var imitationSteps = 0
     /// Policy-gradient updates taken.
     public internal(set) var policyUpdates = 0
+    /// Whether policy-gradient updates leave the observation encoders (image, instruction, state, fusion) as they are
+    /// and train only the flow action head (`velocityField`).
+    public private(set) var observationEncodersFrozen = false
 
     /// Creates a policy with seeded initial weights.
     /// - Throws: ``ValidationError`` for an invalid configuration.
@@ -141,6 +144,13 @@ public actor FlowPolicy: TrainablePolicy, ImitationPolicy {
         }
     }
 
+    /// Freezes (or unfreezes) the observation encoders for policy-gradient updates: RL inside a world model then
+    /// cannot refit the image features to the model's rendering; imitation is unaffected.
+    public func freezeObservationEncoders(_ frozen: Bool) { observationEncodersFrozen = frozen }
+
+    /// The parameter paths a policy-gradient update may change.
+    static func isActionHead(_ path: String) -> Bool { path.hasPrefix("velocityField.") }
+
     /// Chains `∂L/∂μ` through `μ = a·x + b·v` into the network (one backward pass per denoising step, which
     /// gives the per-step gradient norms), clips the summed gradient and takes one AdamW step.
     public func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord]) async throws -> PolicyUpdateReport {
@@ -161,8 +171,9 @@ public actor FlowPolicy: TrainablePolicy, ImitationPolicy {
                 let (v, _) = try velocities(records, steps: [k])
                 return try (v * seedTensor).sum()
             }
-            perStep.append(Self.norm(grads))
-            for (key, g) in grads { total[key] = try total[key].map { try ($0 + g).detached() } ?? g }
+            let kept = observationEncodersFrozen ? grads.filter { Self.isActionHead($0.key) } : grads
+            perStep.append(Self.norm(kept))
+            for (key, g) in kept { total[key] = try total[key].map { try ($0 + g).detached() } ?? g }
         }
         let (clipped, norm) = clipGradientNorm(total, maxNorm: Float(configuration.maxGradientNorm))
         // A zero gradient carries no signal; skipping the step keeps weight decay from moving the weights.

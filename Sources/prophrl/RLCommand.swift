@@ -26,7 +26,8 @@ struct RLTrainCommand: ParsableCommand {
         discussion: """
         Config keys (RLConfigFile): seed 0, groupSize 8, groupsPerIteration 4, outerSteps 1, eta 0.5,
         objective flowScale|faGRPO|flowGRPO, clipEpsilon 0.2, klCoefficient 0.01, minibatchRollouts 16, epochs 1,
-        iterations 20, learningRate (SFT's), checkpointEvery 5. outerSteps defaults to cover the task's step
+        iterations 20, learningRate (SFT's), checkpointEvery 5, freezeEncoders false (true: RL trains only the flow
+        action head). outerSteps defaults to cover the task's step
         limit when the config leaves it out. Diagnostics go to the run's metrics and to PNG plots (--plot).
         With --world PROPHET.sqlite --starts DATA.hdf5 --reward judge:JUDGE.sqlite, rollouts run inside Prophet
         (WorldModelEnvironment, fast sampler): each reset picks the first frame, instruction and state of a recorded
@@ -143,6 +144,10 @@ struct RLTrainCommand: ParsableCommand {
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
         }
         if let rate = file.learningRate { try await policy.setLearningRate(rate) }
+        if file.freezeEncoders {
+            await policy.freezeObservationEncoders(true)
+            print("policy: observation encoders frozen; RL trains the flow action head only")
+        }
         let reference: FlowPolicy? = file.options.objectiveConfiguration.klCoefficient > 0
             ? try await FlowPolicy.load(from: sftStore, weightsOnly: true) : nil
         let rewardSource: RewardSource

@@ -23,5 +23,13 @@ struct CommittedConfigTests {
         let prophet = try String(contentsOf: Self.root.appendingPathComponent("configs/pick-bottle-prophet-rl.json"), encoding: .utf8)
         let inProphet = try RLConfigFile.parse(json: prophet, task: "pick-bottle")
         #expect(inProphet.outerStepsGiven && inProphet.options.outerSteps == 12 && inProphet.iterations == 20)
+        for (name, frozen) in [("pull-tissue-prophet-rl", false), ("pull-tissue-prophet-rl-frozen", true)] {
+            let text = try String(contentsOf: Self.root.appendingPathComponent("configs/\(name).json"), encoding: .utf8)
+            let tissue = try RLConfigFile.parse(json: text, task: "pull-tissue")
+            #expect(tissue.options.outerSteps == 10 && tissue.iterations == 40 && tissue.freezeEncoders == frozen)
+        }
+        #expect(throws: ValidationError.invalid(argument: "freezeEncoders", reason: "expected true or false, got \"yes\"")) {
+            try RLConfigFile.parse(json: #"{"freezeEncoders": "yes"}"#, task: "pull-tissue")
+        }
     }
 }

@@ -120,6 +120,24 @@ struct FlowPolicyTests {
         #expect(end < 0.7 * start, "L \(start) → \(end)")
     }
 
+    @Test("With frozen observation encoders a policy-gradient step changes only the flow action head")
+    func frozenEncoders() async throws {
+        let policy = try FlowPolicy(configuration: tinyConfiguration())
+        await policy.freezeObservationEncoders(true)
+        let sample = try await policy.act(on: try observation(6), sampling: .stochastic(eta: 0.5, seed: 7))
+        let records = [PolicyStepRecord(observation: try observation(6), trace: try #require(sample.trace))]
+        func weights() async throws -> [String: [UInt8]] {
+            Dictionary(uniqueKeysWithValues: try await policy.checkpoint(step: 0, wallTime: 0).tensors.map { ($0.name, $0.bytes) })
+        }
+        let before = try await weights()
+        let means = try await policy.transitionMeans(for: records)
+        _ = try await policy.applyMeansGradient(means.map { $0.map { $0.map { $0 - 0.3 } } }, for: records)
+        let after = try await weights()
+        let changed = Set(before.keys.filter { before[$0] != after[$0] })
+        #expect(!changed.isEmpty && changed.allSatisfy { $0.hasPrefix("velocityField.") }, "\(changed.sorted())")
+        #expect(before.keys.contains { $0.hasPrefix("patchEmbedding") } && !changed.contains { $0.hasPrefix("patchEmbedding") })
+    }
+
     @Test("Checkpoint round trip through a store resumes bit-exactly (weights, AdamW, counters)")
     func checkpointResume() async throws {
         let examples = try (0..<3).map { i in

@@ -17,6 +17,8 @@ public struct RLConfigFile: Sendable, Equatable {
     public var learningRate: Double?
     /// Iterations between checkpoints (and at the end).
     public var checkpointEvery = 5
+    /// Whether RL trains only the flow action head, the observation encoders frozen at their SFT weights.
+    public var freezeEncoders = false
     /// Whether the file set `outerSteps` (otherwise the command derives it from the task's step limit).
     public var outerStepsGiven = false
 
@@ -68,6 +70,11 @@ public struct RLConfigFile: Sendable, Equatable {
             case "iterations": file.iterations = try int()
             case "learningRate": file.learningRate = try double()
             case "checkpointEvery": file.checkpointEvery = try int()
+            case "freezeEncoders":
+                guard case .bool(let v) = value else {
+                    throw ValidationError.invalid(argument: key, reason: "expected true or false, got \(value.serialized())")
+                }
+                file.freezeEncoders = v
             default: throw ValidationError.invalid(argument: key, reason: "unknown rl config key")
             }
         }
@@ -97,6 +104,7 @@ public struct RLConfigFile: Sendable, Equatable {
             ("iterations", .integer(Int64(iterations))), ("checkpointEvery", .integer(Int64(checkpointEvery))),
         ]
         if let learningRate { members.append(("learningRate", .number(learningRate))) }
+        if freezeEncoders { members.append(("freezeEncoders", .bool(true))) }
         return .object(members)
     }
 }
