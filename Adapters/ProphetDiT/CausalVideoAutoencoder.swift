@@ -22,6 +22,8 @@ public final class CausalVideoAutoencoder: Module {
     let decoderBlock2: ResidualBlock
     let up2: Conv2d
     let up3: Conv2d
+    /// Sharpens decoded frames with a real reference frame (nil unless ``ProphetConfiguration/referenceRefinerWidth`` is set).
+    let refiner: ReferenceRefiner?
     /// Per-channel latent mean (frozen; computed on the training set by ``setLatentStatistics(_:)``).
     let latentMean: Parameter
     /// Per-channel latent standard deviation (frozen).
@@ -50,6 +52,7 @@ public final class CausalVideoAutoencoder: Module {
         decoderBlock2 = try ResidualBlock(channels: w[1], rng: &rng)
         up2 = try Conv2d(w[1], w[0], kernel: (3, 3), padding: pad, rng: &rng)
         up3 = try Conv2d(w[0], 3, kernel: (3, 3), padding: pad, rng: &rng)
+        refiner = try configuration.referenceRefinerWidth.map { try ReferenceRefiner(width: $0, rng: &rng) }
         latentMean = Parameter(try Tensor.zeros([c]), frozen: true)
         latentStd = Parameter(try Tensor.ones([c]), frozen: true)
         latentChannels = c
@@ -80,9 +83,14 @@ public final class CausalVideoAutoencoder: Module {
         return try Tensor.concat([first, packGroup(grouped)], axis: 1)
     }
 
+    /// Whether decoding can use a reference frame (the model has a trained ``ReferenceRefiner``).
+    public var refinesWithReference: Bool { refiner != nil }
+
     /// Decodes raw latents `[B, 1 + k, h, w, C]` to video `[B, 1 + 4k, 8h, 8w, 3]` (unclamped; see ``decodeClamped(_:)``).
-    /// - Throws: ``ValidationError`` naming `latent` for a wrong shape.
-    public func decode(_ latent: Tensor) throws -> Tensor {
+    /// With a refiner and a `reference` frame `[B, 1, 8h, 8w, 3]` of the same scene (e.g. the rollout's real first
+    /// frame), every decoded frame is sharpened against it; without either, this is the plain decoder.
+    /// - Throws: ``ValidationError`` naming `latent` or `reference` for a wrong shape.
+    public func decode(_ latent: Tensor, reference: Tensor? = nil) throws -> Tensor {
         guard latent.rank == 5, latent.shape[4] == latentChannels, latent.shape[1] >= 1 else {
             throw ValidationError.shapeMismatch(argument: "latent", expected: "[B, 1+k, h, w, \(latentChannels)]",
                                                 actual: "\(latent.shape)")
@@ -100,20 +108,41 @@ public final class CausalVideoAutoencoder: Module {
         x = try decoderBlock2(up1(Self.upsample(x)).silu())
         x = try up2(Self.upsample(x)).silu()
         x = try up3(Self.upsample(x))
+        if let refiner, let reference {
+            x = try refiner(decoded: x, reference: Self.repeatedPerFrame(reference, batch: b, frames: t, height: 8 * h, width: 8 * w))
+        }
         return try x.reshaped([b, t, 8 * h, 8 * w, 3])
     }
 
     /// Decodes and clamps to [-1, 1].
-    public func decodeClamped(_ latent: Tensor) throws -> Tensor { try decode(latent).clamped(min: -1, max: 1) }
+    public func decodeClamped(_ latent: Tensor, reference: Tensor? = nil) throws -> Tensor {
+        try decode(latent, reference: reference).clamped(min: -1, max: 1)
+    }
 
     /// Normalised latents `(μ − mean_c) / std_c` of `video`.
     public func encodeNormalized(_ video: Tensor) throws -> Tensor {
         try (encode(video) - latentMean.value) / latentStd.value
     }
 
-    /// Video from normalised latents, clamped to [-1, 1].
-    public func decodeNormalized(_ latent: Tensor) throws -> Tensor {
-        try decodeClamped(latent.multiplyAdd(latentStd.value, latentMean.value))
+    /// Video from normalised latents, clamped to [-1, 1] (sharpened against `reference` when the model has a refiner).
+    public func decodeNormalized(_ latent: Tensor, reference: Tensor? = nil) throws -> Tensor {
+        try decodeClamped(latent.multiplyAdd(latentStd.value, latentMean.value), reference: reference)
+    }
+
+    /// The refiner's loss on `video` `[B, 1 + 4k, H, W, 3]` with one real `reference` frame `[B, 1, H, W, 3]` per clip:
+    /// L1 + L2 of the sharpened reconstruction. Encoder and decoder run without gradient (they stay as trained).
+    /// - Throws: ``ValidationError`` naming `configuration` when the model has no refiner, or a wrong shape.
+    public func refinementLoss(_ video: Tensor, reference: Tensor) throws -> Tensor {
+        guard let refiner else {
+            throw ValidationError.invalid(argument: "configuration", reason: "this autoencoder has no reference refiner (referenceRefinerWidth is nil)")
+        }
+        let decoded = try noGrad { try decode(encode(video)) }
+        let (b, t, height, width) = (video.shape[0], video.shape[1], video.shape[2], video.shape[3])
+        let frames = [b * t, height, width, 3]
+        let sharpened = try refiner(decoded: decoded.reshaped(frames),
+                                    reference: Self.repeatedPerFrame(reference, batch: b, frames: t, height: height, width: width))
+        let target = try video.reshaped(frames)
+        return try sharpened.l1Loss(target) + sharpened.mseLoss(target)
     }
 
     /// The training loss: L1 + L2 reconstruction plus `latentPenalty` · mean(μ²).
@@ -148,7 +177,16 @@ public final class CausalVideoAutoencoder: Module {
         return (mean.map { Float($0) }, std.map { Float($0) })
     }
 
-    private static func upsample(_ x: Tensor) throws -> Tensor {
+    /// `reference` `[B, 1, H, W, 3]` repeated for each of `frames` frames, as `[B·frames, H, W, 3]` (data, no gradient).
+    static func repeatedPerFrame(_ reference: Tensor, batch: Int, frames: Int, height: Int, width: Int) throws -> Tensor {
+        guard reference.shape == [batch, 1, height, width, 3] else {
+            throw ValidationError.shapeMismatch(argument: "reference", expected: "[\(batch), 1, \(height), \(width), 3]",
+                                                actual: "\(reference.shape)")
+        }
+        return try reference.detached().broadcast(to: [batch, frames, height, width, 3]).reshaped([batch * frames, height, width, 3])
+    }
+
+    static func upsample(_ x: Tensor) throws -> Tensor {
         let (n, h, w, c) = (x.shape[0], x.shape[1], x.shape[2], x.shape[3])
         return try x.reshaped([n, 1, h, w, c]).upsampleNearest((1, 2, 2)).reshaped([n, 2 * h, 2 * w, c])
     }

@@ -33,6 +33,9 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
     /// RoPE on the memory keys at their pooled positions (world-model.md §4.2); nil in runs saved before the switch
     /// existed, which read as off.
     public var memoryRoPE: Bool?
+    /// Width of the autoencoder's reference-frame refiner (``CausalVideoAutoencoder/decode(_:reference:)``); nil: none
+    /// (runs saved before it existed, and new runs until `world sharpen` trains one).
+    public var referenceRefinerWidth: Int?
     /// Timestep scaling factor s_t of the sinusoidal embedding.
     public var timestepScale: Float
     /// Frames per second of the video.
@@ -101,6 +104,7 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
         }
         try Validate.atLeastOne(depth, "depth")
         try Validate.atLeastOne(adaLNRank, "adaLNRank")
+        if let width = referenceRefinerWidth { try Validate.atLeastOne(width, "referenceRefinerWidth") }
         if historyLatents != 15 {
             throw ValidationError.invalid(argument: "historyLatents", reason: "expected 15 (12 | 2 | 1 segments), got \(historyLatents)")
         }

@@ -28,16 +28,22 @@ public final class ProphetModel {
         return all
     }
 
-    /// Loads parameters saved by ``parameters()`` (every key must be present).
+    /// Loads parameters saved by ``parameters()`` (every key must be present, except the reference refiner's when
+    /// `allowingMissingRefiner`: a run saved without one, loaded to train one).
     /// - Throws: ``TensorError`` for a missing or unknown key or a wrong shape.
-    public func load(parameters: [String: Tensor]) throws {
+    public func load(parameters: [String: Tensor], allowingMissingRefiner: Bool = false) throws {
         var ae: [String: Tensor] = [:], dit: [String: Tensor] = [:]
         for (key, value) in parameters {
             if key.hasPrefix("autoencoder.") { ae[String(key.dropFirst(12))] = value }
             else if key.hasPrefix("denoiser.") { dit[String(key.dropFirst(9))] = value }
             else { throw TensorError.invalidArgument(op: "ProphetModel.load", argument: "parameters", reason: "unknown key \(key)") }
         }
-        try autoencoder.update(parameters: ae, strict: true)
+        let refinerMissing = autoencoder.refinesWithReference && !ae.keys.contains { $0.hasPrefix("refiner.") }
+        try autoencoder.update(parameters: ae, strict: !(allowingMissingRefiner && refinerMissing))
+        if allowingMissingRefiner && refinerMissing,
+           let missing = autoencoder.namedParameterSlots().map(\.path).first(where: { ae[$0] == nil && !$0.hasPrefix("refiner.") }) {
+            throw TensorError.missingKey(op: "ProphetModel.load", key: "autoencoder." + missing)
+        }
         // Runs saved before action normalisation existed lack its two frozen tensors; they keep the §5.1 defaults.
         let optional: Set = ["actionMean", "actionScale"]
         if let missing = denoiser.namedParameterSlots().map(\.path).first(where: { dit[$0] == nil && !optional.contains($0) }) {
@@ -86,11 +92,13 @@ public final class ProphetModel {
     ///   - history: initial normalised history `[B, 15, h, w, C]` (nil: zeros, episode start).
     ///   - actionFrameLatents: one normalised action-frame latent tensor `[B, F, h, w, C]` per chunk (models with
     ///     action frames; see ``actionFrameLatents(pixels:)``).
+    ///   - reference: a real frame `[B, 1, H, W, 3]` of the scene for the autoencoder's refiner (nil: `start`).
     /// - Throws: ``ValidationError`` naming `actionFrameLatents` when the model uses action frames and they are
     ///   missing or fewer than the chunks.
     public func rollout(start: Tensor, actionChunks: [Tensor], history initialHistory: Tensor? = nil,
-                        actionFrameLatents: [Tensor]? = nil, sampler: KarrasSampler, seed: UInt64) throws -> Tensor {
+                        actionFrameLatents: [Tensor]? = nil, reference: Tensor? = nil, sampler: KarrasSampler, seed: UInt64) throws -> Tensor {
         let cfg = configuration
+        let reference = reference ?? start
         let b = start.shape[0], (h, w, c) = (cfg.latentHeight, cfg.latentWidth, cfg.latentChannels)
         if cfg.actionFrames && (actionFrameLatents?.count ?? 0) < actionChunks.count {
             throw ValidationError.invalid(argument: "actionFrameLatents",
@@ -103,7 +111,7 @@ public final class ProphetModel {
             let condition = try noGrad { try autoencoder.encodeNormalized(frame) }
             let latents = try sampleChunk(condition: condition, history: cfg.historyMemory ? history : nil, actions: actions,
                                           actionFrameLatents: cfg.actionFrames ? actionFrameLatents?[index] : nil, sampler: sampler, seed: seed &+ UInt64(index) &* 0x9E37_79B9)
-            let video = try noGrad { try autoencoder.decodeNormalized(latents) }
+            let video = try noGrad { try autoencoder.decodeNormalized(latents, reference: reference) }
             let t = video.shape[1]
             pieces.append(try video.slice(axis: 1, 1..<t))
             frame = try video.slice(axis: 1, (t - 1)..<t)
@@ -118,9 +126,10 @@ public final class ProphetModel {
         try noGrad { try autoencoder.encodeNormalized(pixels) }
     }
 
-    /// The autoencoder's reconstruction of video `[B, 1 + 4k, H, W, 3]` (encode, normalise, decode, clamp).
+    /// The autoencoder's reconstruction of video `[B, 1 + 4k, H, W, 3]` (encode, normalise, decode with frame 0 as
+    /// the refiner's reference, clamp).
     public func reconstruct(_ video: Tensor) throws -> Tensor {
-        try noGrad { try autoencoder.decodeNormalized(autoencoder.encodeNormalized(video)) }
+        try noGrad { try autoencoder.decodeNormalized(autoencoder.encodeNormalized(video), reference: video.slice(axis: 1, 0..<1)) }
     }
 
     /// Normalised history latents `[1, 15, h, w, C]` of `frames` `[1, N, H, W, 3]` whose last frame is the

@@ -22,7 +22,8 @@ public final class ProphetWorldModel: WorldModel, @unchecked Sendable {
     }
 
     /// Predicts the chunk that follows `context` under `actions`. A model trained with action frames draws the
-    /// chunk integrated from `context.state` through its stored camera, so it needs the state.
+    /// chunk integrated from `context.state` through its stored camera, so it needs the state. A model with a
+    /// reference refiner sharpens the chunk against the context's first frame (the rollout's real start).
     /// - Throws: ``ValidationError`` naming `context` (empty, wrong frame size), `actions` (wrong steps or
     ///   dimension), `context.state` (nil for a model with action frames, or effectors not matching the chunk) or
     ///   `actionFrameRendering` (a model with action frames saved without a camera).
@@ -55,10 +56,12 @@ public final class ProphetWorldModel: WorldModel, @unchecked Sendable {
             let frames = try Self.tensor(frames: window)
             let history = try model.historyLatents(frames: frames)
             let current = try frames.slice(axis: 1, (window.count - 1)..<window.count)
+            // The oldest frame of the context is the rollout's real start: the refiner's reference.
+            let reference = try Self.tensor(frames: [context.frames[0]])
             let actionTensor = try Tensor(model.preparedActions(actions.values), shape: [1, actions.values.count])
             let actionFrames = try actionFramePixels.map { [try model.actionFrameLatents(pixels: $0)] }
             return try model.rollout(start: current, actionChunks: [actionTensor], history: history, actionFrameLatents: actionFrames,
-                                     sampler: sampler, seed: seed)
+                                     reference: reference, sampler: sampler, seed: seed)
         }
         let generated = try Self.images(video: video.slice(axis: 1, 1..<video.shape[1]))
         return try VideoClip(frames: generated, framesPerSecond: cfg.framesPerSecond)

@@ -11,7 +11,8 @@ struct WorldCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "world",
         abstract: "Prophet world model: train (AE + DiT), LoRA fine-tune, roll out, evaluate.",
-        subcommands: [WorldTrainCommand.self, WorldFinetuneCommand.self, WorldRolloutCommand.self, WorldEvalCommand.self]
+        subcommands: [WorldTrainCommand.self, WorldFinetuneCommand.self, WorldSharpenCommand.self, WorldRolloutCommand.self,
+                      WorldEvalCommand.self]
     )
 }
 
@@ -91,12 +92,16 @@ enum WorldSupport {
         Dictionary(uniqueKeysWithValues: try named.map { ($0.name, try Tensor($0.floats(), shape: $0.shape)) })
     }
 
-    /// The model of the latest checkpoint of a run file (LoRA adapters enabled when the run has them).
-    static func loadModel(_ path: String) throws -> (ProphetModel, WorldRunConfig) {
+    /// The model of the latest checkpoint of a run file (LoRA adapters enabled when the run has them). With
+    /// `addingRefiner`, a run without a reference refiner gets a fresh one of that width (zero output: it decodes
+    /// as before until `world sharpen` trains it); the returned config says so.
+    static func loadModel(_ path: String, addingRefiner refinerWidth: Int? = nil) throws -> (ProphetModel, WorldRunConfig) {
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--model: no such file '\(path)'") }
         let store = try SQLiteCheckpointStore(path: path, mode: .readOnly)
-        let config = try WorldRunConfig.parse(try store.runRecord().configJSON)
+        var config = try WorldRunConfig.parse(try store.runRecord().configJSON)
         guard let latest = try store.latest() else { throw CLIError("--model: '\(path)' has no checkpoint yet") }
+        let adding = refinerWidth != nil && config.prophet.referenceRefinerWidth == nil
+        if adding { config.prophet.referenceRefinerWidth = refinerWidth }
         let model = try ProphetModel(configuration: config.prophet, seed: 0)
         if let rank = config.loraRank {
             var rng = SeededGenerator(seed: 0)
@@ -104,7 +109,7 @@ enum WorldSupport {
         }
         let state = try tensors(latest.tensors)
         try model.load(parameters: Dictionary(uniqueKeysWithValues: state.filter { $0.key.hasPrefix("model.") }
-            .map { (String($0.key.dropFirst(6)), $0.value) }))
+            .map { (String($0.key.dropFirst(6)), $0.value) }), allowingMissingRefiner: adding)
         return (model, config)
     }
 

@@ -110,6 +110,7 @@ struct WorldEvalCommand: ParsableCommand {
         report["action_conditioning"] = config.prophet.actionConditioning
         report["history_memory"] = config.prophet.historyMemory
         report["memory_rope"] = config.prophet.rotatesMemoryKeys
+        report["reference_refiner_width"] = config.prophet.referenceRefinerWidth ?? 0
         report["action_frames"] = config.prophet.actionFrames
         report["lora_rank"] = config.loraRank ?? 0
         report["prophet"] = row(scores)

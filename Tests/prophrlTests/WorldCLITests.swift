@@ -29,6 +29,37 @@ struct WorldCLITests {
                                         "--threads", "1", "--out", "\(dir)/rollout.mp4"])
         #expect(rollout.status == 0, "\(rollout.output)")
         #expect(FileManager.default.fileExists(atPath: "\(dir)/rollout.mp4"))
+        // sharpen: a new run with a trained refiner; the source run is left alone and an existing --out is refused.
+        let sharp = "\(dir)/sharp.sqlite"
+        let sharpenArguments = ["world", "sharpen", "--model", run, "--data", data, "--out", sharp, "--steps", "3", "--batch", "1",
+                                "--width", "4", "--threads", "1"]
+        let sharpen = try CLITests.run(sharpenArguments)
+        #expect(sharpen.status == 0 && sharpen.output.contains("refiner loss"), "\(sharpen.output)")
+        let again = try CLITests.run(sharpenArguments)
+        #expect(again.status != 0 && again.output.contains("--out"), "\(again.output)")
+        let sharpJSON = "\(dir)/eval-sharp.json"
+        let sharpEval = try CLITests.run(["world", "eval", "--model", sharp, "--data", data, "--chunks", "1", "--episodes", "1",
+                                          "--steps", "2", "--threads", "1", "--no-flow", "--json", sharpJSON])
+        #expect(sharpEval.status == 0, "\(sharpEval.output)")
+        let sharpReport = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: sharpJSON))) as? [String: Any])
+        #expect(sharpReport["reference_refiner_width"] as? Int == 4 && report["reference_refiner_width"] as? Int == 0)
+        // --refiner-from copies a refiner to a run with the very same autoencoder (same rollouts), and refuses another AE.
+        let copied = "\(dir)/copied.sqlite", copiedJSON = "\(dir)/eval-copied.json"
+        let copy = try CLITests.run(["world", "sharpen", "--model", run, "--refiner-from", sharp, "--steps", "0", "--data", data,
+                                     "--out", copied, "--threads", "1"])
+        #expect(copy.status == 0 && copy.output.contains("without training"), "\(copy.output)")
+        let copiedEval = try CLITests.run(["world", "eval", "--model", copied, "--data", data, "--chunks", "1", "--episodes", "1",
+                                           "--steps", "2", "--threads", "1", "--no-flow", "--json", copiedJSON])
+        #expect(copiedEval.status == 0, "\(copiedEval.output)")
+        let copiedReport = try #require(try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: copiedJSON))) as? [String: Any])
+        #expect((copiedReport["prophet"] as? [String: Any])?["psnr"] as? Double == (sharpReport["prophet"] as? [String: Any])?["psnr"] as? Double)
+        let other = "\(dir)/other.sqlite"
+        let otherTrain = try CLITests.run(["world", "train", "--data", data, "--out", other, "--config", "tiny", "--ae-steps", "1",
+                                           "--ae-batch", "1", "--batch", "1", "--dit-steps", "1", "--seed", "9", "--threads", "1"])
+        #expect(otherTrain.status == 0, "\(otherTrain.output)")
+        let mismatch = try CLITests.run(["world", "sharpen", "--model", other, "--refiner-from", sharp, "--steps", "0", "--data", data,
+                                         "--out", "\(dir)/bad.sqlite", "--threads", "1"])
+        #expect(mismatch.status != 0 && mismatch.output.contains("autoencoder differs"), "\(mismatch.output)")
         let missing = try CLITests.run(["world", "eval", "--model", "\(dir)/none.sqlite", "--data", data])
         #expect(missing.status != 0 && missing.output.contains("--model"))
         let badConfig = try CLITests.run(["world", "train", "--data", data, "--out", "\(dir)/x.sqlite", "--config", "huge"])
