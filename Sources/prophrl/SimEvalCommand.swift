@@ -35,6 +35,8 @@ struct SimEvalCommand: ParsableCommand {
     var rolloutsOut: String?
     @Option(help: "Flow-SDE noise level for stochastic sampling (default: deterministic ODE), seeded per episode; e.g. 0.4 for varied policy rollouts as world-model or judge training data.")
     var eta: Double?
+    @Flag(help: "The policy sees the state integrated from its own actions (real-robot protocol, as inside Prophet), not the measured one.")
+    var integratedState = false
 
     func run() throws {
         if let eta, !(eta > 0 && eta.isFinite) { throw CLIError("--eta: expected a positive number, got \(eta)") }
@@ -43,12 +45,12 @@ struct SimEvalCommand: ParsableCommand {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         _ = try SimCommand.camera(resolution)
-        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta) =
-            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta)
+        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState) =
+            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState)
         let rates = try runBlocking {
             try await Self.evaluate(path: path, task: simTask, episodes: episodes, runs: runs, seedBase: seedBase,
                                     step: step, resolution: resolution, framesDir: framesDir, videoDir: videoDir,
-                                    rolloutsOut: rolloutsOut, eta: eta)
+                                    rolloutsOut: rolloutsOut, eta: eta, integratedState: integratedState)
         }
         let (mean, std) = PolicyEvaluator<FlowPolicy, BulletEnvironment>.meanAndStd(rates)
         print(String(format: "%@: success %.1f %% ± %.1f (%d runs × %d episodes)", task, 100 * mean, 100 * std, runs, episodes))
@@ -80,21 +82,41 @@ struct SimEvalCommand: ParsableCommand {
     /// The success rate of each run.
     static func evaluate(path: String, task: SimTask, episodes: Int, runs: Int, seedBase: UInt64, step: Int?,
                          resolution: Int, framesDir: String?, videoDir: String? = nil,
-                         rolloutsOut: String? = nil, quiet: Bool = false, eta: Double? = nil) async throws -> [Double] {
-        let rolloutStore = rolloutsOut.map { HDF5EpisodeStore(path: $0) }
+                         rolloutsOut: String? = nil, quiet: Bool = false, eta: Double? = nil,
+                         integratedState: Bool = false) async throws -> [Double] {
         let store = try SQLiteCheckpointStore(path: path, mode: .readOnly)
         let policy = try await FlowPolicy.load(from: store, step: step, weightsOnly: true)
         let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
-        let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
         let maxChunks = (task.stepLimit + policy.configuration.chunkSteps - 1) / policy.configuration.chunkSteps
-        let evaluator = PolicyEvaluator(policy: policy, environment: environment, maxChunks: maxChunks)
+        let options = RunOptions(task: task, episodes: episodes, runs: runs, seedBase: seedBase, framesDir: framesDir,
+                                 videoDir: videoDir, rolloutsOut: rolloutsOut, quiet: quiet, eta: eta)
+        if integratedState {
+            let environment = ScaledActionEnvironment(base: IntegratedStateEnvironment(base: simulator), scaling: policy.actionScaling)
+            return try await evaluationRuns(PolicyEvaluator(policy: policy, environment: environment, maxChunks: maxChunks), options)
+        }
+        let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
+        return try await evaluationRuns(PolicyEvaluator(policy: policy, environment: environment, maxChunks: maxChunks), options)
+    }
+
+    /// What ``evaluationRuns(_:_:)`` needs besides the evaluator.
+    struct RunOptions {
+        let task: SimTask, episodes: Int, runs: Int, seedBase: UInt64
+        let framesDir: String?, videoDir: String?, rolloutsOut: String?, quiet: Bool, eta: Double?
+    }
+
+    /// The evaluation runs of ``evaluate(path:task:episodes:runs:seedBase:step:resolution:framesDir:videoDir:rolloutsOut:quiet:eta:integratedState:)``.
+    static func evaluationRuns<E: Environment>(_ evaluator: PolicyEvaluator<FlowPolicy, E>, _ options: RunOptions) async throws -> [Double] {
+        let (task, episodes, runs, seedBase) = (options.task, options.episodes, options.runs, options.seedBase)
+        let (framesDir, videoDir, quiet, eta) = (options.framesDir, options.videoDir, options.quiet, options.eta)
+        let policy = evaluator.policy
+        let rolloutStore = options.rolloutsOut.map { HDF5EpisodeStore(path: $0) }
         var rates: [Double] = []
         for r in 0..<runs {
             let seeds = (0..<episodes).map { seedBase &+ UInt64(r * episodes + $0) }
             var bar = ProgressBar(total: episodes, label: "eval run \(r + 1)", style: .lines,
                                   write: { if !quiet { print($0, terminator: ""); fflush(nil) } })
             var successes = 0
-            var episodesOut: [PolicyEvaluator<FlowPolicy, ScaledActionEnvironment<BulletEnvironment>>.Episode] = []
+            var episodesOut: [PolicyEvaluator<FlowPolicy, E>.Episode] = []
             for (i, seed) in seeds.enumerated() {
                 let episode = try await evaluator.episode(task: task.rawValue, seed: seed,
                                                           record: rolloutStore != nil || ((framesDir != nil || videoDir != nil) && i == 0),

@@ -37,6 +37,9 @@ struct PolicyCLITests {
         let evalRL = try CLITests.run(["sim", "eval", "--policy", rl, "--task", "pull-tissue", "--episodes", "1", "--runs", "1",
                                        "--resolution", "16"])
         #expect(evalRL.status == 0, "\(evalRL.output)")
+        let integrated = try CLITests.run(["sim", "eval", "--policy", rl, "--task", "pull-tissue", "--episodes", "1", "--runs", "1",
+                                           "--resolution", "16", "--integrated-state"])
+        #expect(integrated.status == 0 && integrated.output.contains("pull-tissue: success"), "\(integrated.output)")
     }
 
     @Test func badConfigsFailNamingTheKey() throws {
