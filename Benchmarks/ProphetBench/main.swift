@@ -4,7 +4,8 @@ import ProphRLCore
 import TensorEngine
 
 // ProphetBench: training samples/s (DiT step, batch 8) and seconds per generated 20-frame chunk (fast 10-step and
-// faithful 35-step samplers, AE encode/decode included) for configuration A at 1 and 2 threads.
+// faithful 35-step samplers, AE encode/decode included) for configuration A at 1 and 2 threads, and the fast chunk
+// again with the reference refiner (width 24) that `world sharpen` trains.
 // Usage: ProphetBench [--threads 1,2] [--repeats 3]
 
 BLASRuntime.relaunchWithPreferredKernel()
@@ -34,6 +35,9 @@ func best(_ n: Int, _ body: () throws -> Void) rethrows -> Double {
 do {
     let config = ProphetConfiguration.defaultA
     let model = try ProphetModel(configuration: config, seed: 1)
+    var sharpConfig = config
+    sharpConfig.referenceRefinerWidth = 24
+    let sharp = try ProphetModel(configuration: sharpConfig, seed: 1)
     var rng = SeededGenerator(seed: 2)
     let batch = 8, grid = [config.latentHeight, config.latentWidth, config.latentChannels]
     let flowBatch = RectifiedFlow.Batch(latents: try Tensor.normal([batch, config.latentFrames] + grid, using: &rng),
@@ -53,10 +57,11 @@ do {
         }
         let fast = try best(repeats) { _ = try model.rollout(start: start, actionChunks: [actions], sampler: .fast, seed: 4) }
         let faithful = try best(1) { _ = try model.rollout(start: start, actionChunks: [actions], sampler: .faithful, seed: 4) }
+        let refined = try best(repeats) { _ = try sharp.rollout(start: start, actionChunks: [actions], sampler: .fast, seed: 4) }
         // world-model.md §10: ≈ 0.58 GFLOP forward per sample, ≈ 3× for a training step.
         let trainGFLOPs = 3 * 0.58 * Double(batch) / step
-        print(String(format: "threads %d: train %.2f samples/s (%.0f ms/step of %d, ≈ %.1f GFLOP/s); chunk fast(10) %.2f s, faithful(35) %.2f s",
-                      threads, Double(batch) / step, step * 1000, batch, trainGFLOPs, fast, faithful))
+        print(String(format: "threads %d: train %.2f samples/s (%.0f ms/step of %d, ≈ %.1f GFLOP/s); chunk fast(10) %.2f s, faithful(35) %.2f s, "
+                      + "fast + refiner %.2f s", threads, Double(batch) / step, step * 1000, batch, trainGFLOPs, fast, faithful, refined))
     }
 } catch {
     FileHandle.standardError.write(Data("ProphetBench: \(error)\n".utf8))

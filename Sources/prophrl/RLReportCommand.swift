@@ -25,8 +25,15 @@ struct RLReportCommand: ParsableCommand {
     /// The table of the given result files.
     static func table(_ paths: [String]) throws -> ResultsTable {
         var table = ResultsTable()
+        var first: (input: String, file: String)?
         for path in paths {
             let json = try JSONValue.parse(try readText(path, option: "results"))
+            // Files from before the switch existed were all evaluated on the measured state.
+            let input = json["stateInput"]?.stringValue ?? "measured"
+            if let first, first.input != input {
+                throw CLIError("\(path): evaluated with the \(input) state, \(first.file) with the \(first.input) state; report each protocol separately")
+            }
+            first = first ?? (input, path)
             guard let task = json["task"]?.stringValue else { throw CLIError("\(path): expected a string 'task'") }
             guard let name = json["method"]?.stringValue, let method = ResultsTable.Method(rawValue: name) else {
                 throw CLIError("\(path): expected 'method' one of sft, faGRPO, flowScale, flowGRPO, got \(json["method"]?.serialized() ?? "nothing")")

@@ -55,7 +55,8 @@ struct SimEvalCommand: ParsableCommand {
         let (mean, std) = PolicyEvaluator<FlowPolicy, BulletEnvironment>.meanAndStd(rates)
         print(String(format: "%@: success %.1f %% ± %.1f (%d runs × %d episodes)", task, 100 * mean, 100 * std, runs, episodes))
         if let json {
-            try Self.writeJSON(to: json, policy: policy, task: task, rates: rates, episodes: episodes, seedBase: seedBase)
+            try Self.writeJSON(to: json, policy: policy, task: task, rates: rates, episodes: episodes, seedBase: seedBase,
+                               integratedState: integratedState)
             print("wrote \(json)")
         }
     }
@@ -69,12 +70,14 @@ struct SimEvalCommand: ParsableCommand {
         return method
     }
 
-    /// Writes `{task, method, policy, episodes, seedBase, rates}` atomically.
-    static func writeJSON(to path: String, policy: String, task: String, rates: [Double], episodes: Int, seedBase: UInt64) throws {
+    /// Writes `{task, method, policy, episodes, seedBase, stateInput, rates}` atomically; `stateInput` is `measured` or
+    /// `integrated` (``IntegratedStateEnvironment``), so that `rl report` never mixes the two protocols.
+    static func writeJSON(to path: String, policy: String, task: String, rates: [Double], episodes: Int, seedBase: UInt64,
+                          integratedState: Bool = false) throws {
         let value = JSONValue.object([
             ("task", .string(task)), ("method", .string(try method(ofPolicy: policy).rawValue)), ("policy", .string(policy)),
             ("episodes", .integer(Int64(episodes))), ("seedBase", .integer(Int64(truncatingIfNeeded: seedBase))),
-            ("rates", .array(rates.map { .number($0) })),
+            ("stateInput", .string(integratedState ? "integrated" : "measured")), ("rates", .array(rates.map { .number($0) })),
         ])
         try AtomicFile.write(Array((value.serialized() + "\n").utf8), to: path)
     }

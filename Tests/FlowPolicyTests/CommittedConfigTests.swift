@@ -28,6 +28,9 @@ struct CommittedConfigTests {
             let tissue = try RLConfigFile.parse(json: text, task: "pull-tissue")
             #expect(tissue.options.outerSteps == 10 && tissue.iterations == 40 && tissue.freezeEncoders == frozen)
         }
+        let bowl = try RLConfigFile.parse(json: try String(contentsOf: Self.root.appendingPathComponent("configs/place-bowl-prophet-rl.json"),
+                                                           encoding: .utf8), task: "place-bowl")
+        #expect(bowl.options.outerSteps == 14 && bowl.iterations == 16 && !bowl.freezeEncoders)
         #expect(throws: ValidationError.invalid(argument: "freezeEncoders", reason: "expected true or false, got \"yes\"")) {
             try RLConfigFile.parse(json: #"{"freezeEncoders": "yes"}"#, task: "pull-tissue")
         }

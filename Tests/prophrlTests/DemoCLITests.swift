@@ -55,6 +55,12 @@ struct DemoCLITests {
         try Data(#"{"task": "pick-bottle", "method": "ppo", "rates": [0.5]}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/bad.json"))
         let report = try CLITests.run(["rl", "report", "\(dir)/bad.json"])
         #expect(report.status != 0 && report.output.contains("method"), "\(report.output)")
+        // Results of the two state protocols are never mixed in one table (files without the key are "measured").
+        try Data(#"{"task": "pick-bottle", "method": "sft", "rates": [0.5]}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/old.json"))
+        try Data(#"{"task": "pick-bottle", "method": "flowScale", "stateInput": "integrated", "rates": [0.6]}"#.utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/int.json"))
+        let mixed = try CLITests.run(["rl", "report", "\(dir)/old.json", "\(dir)/int.json"])
+        #expect(mixed.status != 0 && mixed.output.contains("report each protocol separately"), "\(mixed.output)")
         let judge = try CLITests.run(["judge", "train", "--data", "\(dir)/none.hdf5", "--held-out", "1.5", "--out", "\(dir)/j.sqlite"])
         #expect(judge.status != 0 && judge.output.contains("--held-out"), "\(judge.output)")
     }
