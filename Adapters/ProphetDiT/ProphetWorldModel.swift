@@ -56,8 +56,8 @@ public final class ProphetWorldModel: WorldModel, @unchecked Sendable {
             let frames = try Self.tensor(frames: window)
             let history = try model.historyLatents(frames: frames)
             let current = try frames.slice(axis: 1, (window.count - 1)..<window.count)
-            // The oldest frame of the context is the rollout's real start: the refiner's reference.
-            let reference = try Self.tensor(frames: [context.frames[0]])
+            // The oldest frame of the context is the rollout's real start: the refiner's reference (models without one skip it).
+            let reference = model.autoencoder.refinesWithReference ? try Self.tensor(frames: [context.frames[0]]) : nil
             let actionTensor = try Tensor(model.preparedActions(actions.values), shape: [1, actions.values.count])
             let actionFrames = try actionFramePixels.map { [try model.actionFrameLatents(pixels: $0)] }
             return try model.rollout(start: current, actionChunks: [actionTensor], history: history, actionFrameLatents: actionFrames,
