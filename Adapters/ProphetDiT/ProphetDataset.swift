@@ -103,6 +103,20 @@ public final class ProphetDataset {
 
     var frameSize: Int { configuration.height * configuration.width * 3 }
 
+    /// One of `datasets` (non-empty) drawn with probability proportional to `weights` (one uniform draw from `rng`).
+    static func pick(from datasets: [ProphetDataset], weights: (ProphetDataset) -> Int, using rng: inout SeededGenerator) -> ProphetDataset {
+        let total = datasets.reduce(0) { $0 + weights($1) }
+        var draw = Int(rng.nextUniform() * Double(Swift.max(total, 1)))
+        for dataset in datasets {
+            draw -= weights(dataset)
+            if draw < 0 { return dataset }
+        }
+        return datasets[datasets.count - 1]
+    }
+
+    /// Frames of all episodes (the autoencoder's and the refiner's sampling weight).
+    var frameCount: Int { clips.reduce(0) { $0 + $1.frameCount } }
+
     /// Pixels of frames `range` of clip `index`, `[1, range.count, H, W, 3]`.
     func frames(_ index: Int, _ range: Range<Int>) throws -> Tensor {
         let clip = clips[index]

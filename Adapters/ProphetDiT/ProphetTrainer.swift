@@ -66,18 +66,12 @@ public final class ProphetTrainer {
     public var autoencoderDone: Bool { autoencoderStep >= options.autoencoderSteps }
 
     private func pickDataset(weights: (ProphetDataset) -> Int) -> ProphetDataset {
-        let total = datasets.reduce(0) { $0 + weights($1) }
-        var draw = Int(rng.nextUniform() * Double(Swift.max(total, 1)))
-        for dataset in datasets {
-            draw -= weights(dataset)
-            if draw < 0 { return dataset }
-        }
-        return datasets[datasets.count - 1]
+        ProphetDataset.pick(from: datasets, weights: weights, using: &rng)
     }
 
     /// One autoencoder step on random 5-frame clips; returns the loss.
     public func autoencoderTrainingStep() throws -> Float {
-        let dataset = pickDataset { $0.clips.reduce(0) { $0 + $1.frameCount } }
+        let dataset = pickDataset(weights: \.frameCount)
         let clips = try (0..<options.autoencoderBatch).map { _ -> Tensor in
             let index = Int(rng.next() % UInt64(dataset.clips.count))
             let start = Int(rng.next() % UInt64(dataset.clips[index].frameCount - 4))

@@ -57,9 +57,7 @@ public final class ReferenceRefinerTrainer {
 
     /// One step; returns the loss (L1 + L2 of the sharpened reconstruction).
     public func trainingStep() throws -> Float {
-        let weights = datasets.map { $0.clips.reduce(0) { $0 + $1.frameCount } }
-        var draw = Int(rng.nextUniform() * Double(Swift.max(weights.reduce(0, +), 1)))
-        let dataset = datasets.indices.first { draw -= weights[$0]; return draw < 0 }.map { datasets[$0] } ?? datasets[datasets.count - 1]
+        let dataset = ProphetDataset.pick(from: datasets, weights: \.frameCount, using: &rng)
         var clips: [Tensor] = [], references: [Tensor] = []
         for _ in 0..<options.batch {
             let index = Int(rng.next() % UInt64(dataset.clips.count))
