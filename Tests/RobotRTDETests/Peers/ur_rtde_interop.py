@@ -24,6 +24,21 @@ def wait_until(condition, timeout):
     return condition()
 
 
+def hold(command, converged, timeout):
+    """Keeps servoing the final target until the arm is there: under CPU load the sim's ticks lag the client's
+    periods, and a servoStop issued while the arm still trails would stop it short of the target."""
+    deadline = time.time() + timeout
+    while time.time() < deadline and not converged():
+        period_start = control.initPeriod()
+        command()
+        control.kickWatchdog()
+        control.waitPeriod(period_start)
+
+
+STOPPED = 1  # RuntimeState.stopped
+PLAYING = 2
+
+
 receive = rtde_receive.RTDEReceiveInterface(HOST)
 report["receive_connected"] = receive.isConnected()
 time.sleep(0.1)
@@ -58,8 +73,10 @@ report["servoJ_ok"] = ok
 report["servoJ_ticks"] = ticks
 report["servoJ_rate_hz"] = ticks / (time.time() - t0)
 report["servoJ_final_target"] = q
+hold(lambda: control.servoJ(q, 0.5, 0.5, 0.002, 0.1, 300),
+     lambda: max(abs(a - b) for a, b in zip(receive.getActualQ(), q)) < 1e-7, 5.0)
 report["servoStop"] = control.servoStop()
-wait_until(lambda: max(abs(v) for v in receive.getActualQd()) < 1e-9, 1.0)
+wait_until(lambda: max(abs(v) for v in receive.getActualQd()) < 1e-9, 5.0)
 report["q_after_servoJ"] = receive.getActualQ()
 
 pose = receive.getActualTCPPose()
@@ -73,18 +90,22 @@ for tick in range(1, 251):
     control.waitPeriod(period_start)
 report["servoL_ok"] = ok
 report["servoL_target_z"] = pose[2] + 0.02
+hold(lambda: control.servoL(p, 0.5, 0.5, 0.002, 0.1, 300),
+     lambda: abs(receive.getActualTCPPose()[2] - report["servoL_target_z"]) < 1e-7, 5.0)
 control.servoStop()
-wait_until(lambda: max(abs(v) for v in receive.getActualQd()) < 1e-9, 1.0)
+wait_until(lambda: max(abs(v) for v in receive.getActualQd()) < 1e-9, 5.0)
 report["z_after_servoL"] = receive.getActualTCPPose()[2]
 
 control.stopScript()
+wait_until(lambda: receive.getRuntimeState() == STOPPED, 5.0)
 report["runtime_after_stopScript"] = receive.getRuntimeState()
 
 # The watchdog: armed at 10 Hz, then silence -> the controller stops the program.
 report["reupload"] = control.reuploadScript()
-wait_until(lambda: receive.getRuntimeState() == 2, 2.0)
+wait_until(lambda: receive.getRuntimeState() == PLAYING, 5.0)
 control.setWatchdog(10.0)
-time.sleep(0.5)
+time.sleep(0.5)  # silence: five missed 10 Hz kicks; then give a loaded sim time to notice
+wait_until(lambda: receive.getRuntimeState() == STOPPED, 5.0)
 report["runtime_after_silence"] = receive.getRuntimeState()
 
 control.disconnect()
