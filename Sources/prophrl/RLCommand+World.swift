@@ -12,6 +12,8 @@ struct WorldRL: Sendable {
     var prophet: String
     /// HDF5 episodes whose first frame, instruction and state start the rollouts.
     var starts: String
+    /// Chunk offsets into the starts' episodes where rollouts begin (0: their first frames).
+    var startChunks: [Int] = [0]
     /// Whether the judge ends a rollout early when it declares success.
     var judgeTerminates: Bool
     /// Whether every imagined rollout's actions are also replayed open-loop in the simulator from the start's seed
@@ -35,7 +37,7 @@ struct WorldRL: Sendable {
         if let frame = first.video.frames.first, frame.width != resolution || frame.height != resolution {
             throw CLIError("--starts: frames are \(frame.width)x\(frame.height), the policy expects \(resolution)x\(resolution)")
         }
-        let starts: [WorldModelEnvironment<ProphetWorldModel>.Start] = try WorldModelRLSetup.starts(from: episodes)
+        let starts: [WorldModelEnvironment<ProphetWorldModel>.Start] = try WorldModelRLSetup.starts(from: episodes, chunkOffsets: startChunks)
         return try WorldModelEnvironment(model: world, starts: starts, semantics: Self.semantics, maxChunks: maxChunks,
                                          successJudge: judgeTerminates ? judge : nil)
     }

@@ -48,6 +48,8 @@ struct RLTrainCommand: ParsableCommand {
     var world: String?
     @Option(help: "With --world: HDF5 episodes whose first frame, instruction and state are the rollouts' starts.")
     var starts: String?
+    @Option(help: "With --world: chunk offsets into the --starts episodes where rollouts begin, comma-separated (default 0: their first frames). A later offset resumes the recorded episode: its earlier real frames open Prophet's history and the judged video, and the physics shadow replays its recorded chunks first. Record such starts with 'sim eval --integrated-state --rollouts-out'.")
+    var startChunks: String = "0"
     @Flag(help: "With --world: the judge also ends a rollout early when it declares success at a chunk end.")
     var judgeTerminates = false
     @Flag(help: "With --world: replay each imagined rollout's actions open-loop in the simulator from its start's recorded seed; logs physics success and the judged-minus-physics gap per iteration (the policy still learns only inside Prophet).")
@@ -84,6 +86,7 @@ struct RLTrainCommand: ParsableCommand {
     func worldOptions() throws -> WorldRL? {
         guard let world else {
             if starts != nil { throw CLIError("--starts: only meaningful with --world") }
+            if startChunks != "0" { throw CLIError("--start-chunks: only meaningful with --world") }
             if judgeTerminates { throw CLIError("--judge-terminates: only meaningful with --world") }
             if physicsShadow { throw CLIError("--physics-shadow: only meaningful with --world") }
             if imaginedOut != nil { throw CLIError("--imagined-out: only meaningful with --world --physics-shadow") }
@@ -95,8 +98,13 @@ struct RLTrainCommand: ParsableCommand {
             throw CLIError("\(option): no such file '\(path)'")
         }
         if reward == "oracle" { throw CLIError(WorldModelRLError.oracleReward.description) }
-        return WorldRL(prophet: world, starts: starts, judgeTerminates: judgeTerminates, physicsShadow: physicsShadow,
-                       imaginedOut: imaginedOut)
+        let offsets = startChunks.split(separator: ",", omittingEmptySubsequences: false)
+            .map { Int($0.trimmingCharacters(in: .whitespaces)) }
+        guard !offsets.isEmpty, offsets.allSatisfy({ ($0 ?? -1) >= 0 }) else {
+            throw CLIError("--start-chunks: expected comma-separated chunk offsets ≥ 0, e.g. 0,4,8; got '\(startChunks)'")
+        }
+        return WorldRL(prophet: world, starts: starts, startChunks: offsets.compactMap { $0 }, judgeTerminates: judgeTerminates,
+                       physicsShadow: physicsShadow, imaginedOut: imaginedOut)
     }
 
     /// Whether `--reward` asks for the judge's P(success) rather than its 0/1 verdict.
@@ -139,6 +147,7 @@ struct RLTrainCommand: ParsableCommand {
             let config = JSONValue.object([(FlowPolicy.configurationKey, policy.configuration.json), ("rl", file.json),
                                            ("sft", .string(policyPath)), ("reward", .string(rewardName)),
                                            ("environment", .string(environmentName)), ("starts", startsValue),
+                                           ("startChunks", .array((world?.startChunks ?? [0]).map { .integer(Int64($0)) })),
                                            ("judgeTerminates", .bool(world?.judgeTerminates ?? false))])
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
@@ -170,6 +179,7 @@ struct RLTrainCommand: ParsableCommand {
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
                                                       maxChunks: file.options.outerSteps, judge: judge)
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
+                  + (world.startChunks == [0] ? "" : " at chunks \(world.startChunks.map(String.init).joined(separator: ","))")
                   + (world.judgeTerminates ? "; the judge ends rollouts early on success" : ""))
             if world.physicsShadow {
                 let audited = PhysicsShadowEnvironment(

@@ -51,6 +51,26 @@ struct RLWorldCLITests {
                     "\(replay.output)")
         }
 
+        // Starts one chunk into the recorded episodes: the shadow replays the recorded chunk first, so each stored
+        // episode is the whole episode (recorded part, then the policy's) and replays in physics to its label.
+        let midImagined = "\(dir)/imagined-mid.hdf5"
+        let mid = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                    "--world", prophet, "--starts", demos, "--start-chunks", "1", "--reward", "judge-p:\(judge)",
+                                    "--physics-shadow", "--imagined-out", midImagined, "--out", "\(dir)/rl-mid.sqlite"])
+        #expect(mid.status == 0 && mid.output.contains("at chunks 1"), "\(mid.output)")
+        for index in 0..<2 {
+            let replay = try CLITests.run(["sim", "replay", midImagined, "--episode", "\(index)"])
+            let verdict = replay.output.split(separator: "\n").first { $0.hasPrefix("success: recorded") }.map(String.init) ?? ""
+            #expect(verdict == "success: recorded true, replayed true" || verdict == "success: recorded false, replayed false",
+                    "\(replay.output)")
+        }
+        let negative = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--world", prophet, "--starts", demos,
+                                         "--start-chunks", "0,-2", "--reward", "judge:\(judge)", "--out", "\(dir)/n.sqlite"])
+        #expect(negative.status != 0 && negative.output.contains("--start-chunks: expected comma-separated chunk offsets"), "\(negative.output)")
+        let offsetsAlone = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--start-chunks", "2",
+                                             "--out", "\(dir)/y.sqlite"])
+        #expect(offsetsAlone.status != 0 && offsetsAlone.output.contains("--start-chunks: only meaningful with --world"), "\(offsetsAlone.output)")
+
         // The imagined episodes (Prophet video, physics label) train a judge alongside real data.
         let retrained = try CLITests.run(["judge", "train", "--data", demos, "--generated-data", imagined,
                                           "--generated-data", "\(dir)/replays.hdf5", "--held-out", "0.5",

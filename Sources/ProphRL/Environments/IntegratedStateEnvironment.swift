@@ -41,6 +41,9 @@ public actor IntegratedStateEnvironment<Base: Environment>: Environment {
         return result
     }
 
+    /// The base's frames before the reset observation.
+    public func framesBeforeReset() async -> [RGBImage] { await base.framesBeforeReset() }
+
     /// Closes the base.
     public func close() async throws {
         state = nil

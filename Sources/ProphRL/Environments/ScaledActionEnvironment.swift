@@ -24,6 +24,9 @@ public struct ScaledActionEnvironment<Base: Environment>: Environment {
     /// Resets the base.
     public func reset(task: String, seed: UInt64) async throws -> Observation { try await base.reset(task: task, seed: seed) }
 
+    /// The base's frames before the reset observation.
+    public func framesBeforeReset() async -> [RGBImage] { await base.framesBeforeReset() }
+
     /// Steps the base with the chunk mapped to robot units.
     public func step(_ chunk: ActionChunk) async throws -> EnvironmentStep { try await base.step(try scaling.toRobot(chunk)) }
 

@@ -37,7 +37,7 @@ public actor PhysicsShadowEnvironment<Model: WorldModel, Shadow: Environment>: E
     private var state: RobotState?
     private var physicsDone = false, physicsSuccess = false, running = false
     private var finished: [AuditedEpisode] = []
-    private var episodeCount = 0
+    private var episodeCount = 0, recordedChunks = 0
 
     /// Wraps `world`, replaying its episodes in `shadow` (which must accept the world model's tasks and chunks).
     public init(world: WorldModelEnvironment<Model>, shadow: Shadow) {
@@ -46,8 +46,11 @@ public actor PhysicsShadowEnvironment<Model: WorldModel, Shadow: Environment>: E
         description = world.description
     }
 
-    /// Resets the world model, then the simulator with the chosen start's recorded seed.
-    /// - Throws: ``ValidationError`` naming `starts` when the start has no simulator seed; what the ports throw.
+    /// Resets the world model, then the simulator with the chosen start's recorded seed; a start part-way into a
+    /// recorded episode first replays the recorded chunks before it in physics, so the policy's chunks continue
+    /// from the same physical state, and the audited episode holds the whole episode (recorded part first).
+    /// - Throws: ``ValidationError`` naming `starts` when the start has no simulator seed or physics ends inside its
+    ///   recorded part; what the ports throw.
     public func reset(task: String, seed: UInt64) async throws -> Observation {
         try finishEpisode()
         let observation = try await world.reset(task: task, seed: seed)
@@ -56,11 +59,23 @@ public actor PhysicsShadowEnvironment<Model: WorldModel, Shadow: Environment>: E
         }
         let real = try await shadow.reset(task: task, seed: simulatorSeed)
         (self.task, instruction, self.seed) = (task, observation.instruction, simulatorSeed)
-        (frames, physicsFrames, states, chunks) = ([observation.image], [real.image], [], [])
+        (frames, physicsFrames) = (start.prefix.frames + [observation.image], [real.image])
+        (states, chunks, recordedChunks) = (start.prefix.states, start.prefix.chunks, start.prefix.chunks.count)
+        for chunk in start.prefix.chunks {
+            let replayed = try await shadow.step(chunk)
+            physicsFrames += replayed.frames
+            if replayed.isDone {
+                throw ValidationError.invalid(argument: "starts", reason: "physics ended inside the recorded part of the start "
+                                              + "(seed \(simulatorSeed), \(start.prefix.chunks.count) chunks); start earlier")
+            }
+        }
         state = observation.state
         (physicsDone, physicsSuccess, running) = (false, false, true)
         return observation
     }
+
+    /// The world model's recorded frames before the reset observation.
+    public func framesBeforeReset() async -> [RGBImage] { await world.framesBeforeReset() }
 
     /// Steps the world model, and the simulator with the same chunk until physics ends its episode.
     public func step(_ chunk: ActionChunk) async throws -> EnvironmentStep {
@@ -94,7 +109,7 @@ public actor PhysicsShadowEnvironment<Model: WorldModel, Shadow: Environment>: E
     }
 
     private func finishEpisode() throws {
-        guard running, !chunks.isEmpty else { running = false; return }
+        guard running, chunks.count > recordedChunks else { running = false; return }
         running = false
         episodeCount += 1
         let video = try VideoClip(frames: frames, framesPerSecond: description.frameFormat.framesPerSecond)

@@ -6,7 +6,8 @@ public struct Rollout: Sendable, Equatable {
     public var records: [PolicyStepRecord]
     /// Per executed chunk, one done flag per executed action.
     public var done: [[Bool]]
-    /// Every camera frame, starting with the reset frame.
+    /// Every camera frame of the episode: the environment's frames before the reset (a start part-way into a
+    /// recorded episode), the reset frame, then each chunk's frames.
     public var frames: [RGBImage]
     /// The environment's success predicate at the end.
     public var success: Bool

@@ -20,7 +20,8 @@ public struct RolloutCollector<Policy: ActionPolicy, Env: Environment>: Sendable
     /// - Throws: ``ValidationError`` if the policy returns no trace, or what the ports throw.
     public func rollout(task: String, resetSeed: UInt64, noiseSeed: UInt64, outerSteps: Int, eta: Double) async throws -> Rollout {
         var observation = try await environment.reset(task: task, seed: resetSeed)
-        var records: [PolicyStepRecord] = [], done: [[Bool]] = [], frames = [observation.image]
+        var records: [PolicyStepRecord] = [], done: [[Bool]] = []
+        var frames = await environment.framesBeforeReset() + [observation.image]
         var success = false
         var noise = SeededGenerator(seed: noiseSeed)
         for _ in 0..<outerSteps {

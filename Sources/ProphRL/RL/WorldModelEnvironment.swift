@@ -2,7 +2,9 @@ import ProphRLCore
 
 /// The world model as an ``Environment``: the paper's training paradigm, RL inside Prophet.
 ///
-/// A reset picks a recorded start (frame, instruction, robot state) by seed. Each step hands the current
+/// A reset picks a recorded start (frame, instruction, robot state) by seed. A start may lie part-way into a
+/// recorded episode: its earlier real frames then open the history (Prophet's memory and reference frame see the
+/// real past) and ``framesBeforeReset()`` hands them to a judge that scores the whole episode. Each step hands the current
 /// frame history, the integrated robot state (for models that draw action frames) and the policy's chunk to the
 /// world model. The clip's last frame becomes the next
 /// observation, and the robot state advances by integrating the policy's own actions (the real-robot
@@ -24,12 +26,33 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         /// The simulator seed the recorded episode was reset with, if it came from the simulator (lets
         /// ``PhysicsShadowEnvironment`` replay imagined actions in physics from the same layout).
         public var simulatorSeed: UInt64?
+        /// For a start part-way into a recorded episode, what came before it; empty at an episode's beginning.
+        public var prefix: Prefix
 
         /// Creates a start.
-        public init(task: String, observation: Observation, simulatorSeed: UInt64? = nil) {
+        public init(task: String, observation: Observation, simulatorSeed: UInt64? = nil, prefix: Prefix = Prefix()) {
             self.task = task
             self.observation = observation
             self.simulatorSeed = simulatorSeed
+            self.prefix = prefix
+        }
+    }
+
+    /// The recorded part of an episode before a start: frames (the start's frame excluded), the robot state before
+    /// each chunk, and the chunks in robot units (``PhysicsShadowEnvironment`` replays them before the policy's).
+    public struct Prefix: Sendable, Equatable {
+        /// The frames before the start's frame.
+        public var frames: [RGBImage]
+        /// The state before each recorded chunk.
+        public var states: [RobotState]
+        /// The recorded chunks, robot units.
+        public var chunks: [ActionChunk]
+
+        /// Creates a prefix (empty by default).
+        public init(frames: [RGBImage] = [], states: [RobotState] = [], chunks: [ActionChunk] = []) {
+            self.frames = frames
+            self.states = states
+            self.chunks = chunks
         }
     }
 
@@ -75,7 +98,7 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         let start = candidates[Int(rng.next() % UInt64(candidates.count))]
         modelSeeds = rng.fork(1)
         currentStart = start
-        history = [start.observation.image]
+        history = start.prefix.frames + [start.observation.image]
         observation = start.observation
         chunksDone = 0
         return start.observation
@@ -101,6 +124,9 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         let done = clip.frames.indices.map { finished && $0 == clip.frames.count - 1 }
         return EnvironmentStep(observation: next, frames: clip.frames, done: done, success: success)
     }
+
+    /// The current start's recorded frames before its first observation.
+    public func framesBeforeReset() async -> [RGBImage] { currentStart?.prefix.frames ?? [] }
 
     /// Ends the episode.
     public func close() async throws { observation = nil }

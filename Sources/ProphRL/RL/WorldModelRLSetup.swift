@@ -47,14 +47,49 @@ public struct WorldModelRLSetup: Sendable, Equatable {
     /// episode's simulator seed).
     /// - Throws: ``ValidationError`` naming `starts` if there are no episodes or one has no frame or no state.
     public static func starts<Model: WorldModel>(from episodes: [Episode]) throws -> [WorldModelEnvironment<Model>.Start] {
+        try starts(from: episodes, chunkOffsets: [0])
+    }
+
+    /// Starts part-way into recorded episodes: for each episode and each offset `c` it has a chunk at, the
+    /// observation before its chunk `c` (frame, instruction, recorded state) with the recorded frames, states and
+    /// chunks before it as the start's prefix. Offset 0 is the episode's first frame. Record the episodes with
+    /// `sim eval --integrated-state` so the recorded state is the one the policy sees inside the world model.
+    /// - Throws: ``ValidationError`` naming `starts` if an offset is negative, an episode has no frame or fewer
+    ///   states than chunks, or no episode reaches any offset.
+    public static func starts<Model: WorldModel>(from episodes: [Episode],
+                                                 chunkOffsets: [Int]) throws -> [WorldModelEnvironment<Model>.Start] {
         guard !episodes.isEmpty else { throw ValidationError.empty(argument: "starts") }
-        return try episodes.map { episode in
-            guard let frame = episode.video.frames.first, let state = episode.states.first else {
+        guard !chunkOffsets.isEmpty, chunkOffsets.allSatisfy({ $0 >= 0 }) else {
+            throw ValidationError.invalid(argument: "start chunks", reason: "expected offsets ≥ 0, got \(chunkOffsets)")
+        }
+        var result: [WorldModelEnvironment<Model>.Start] = []
+        for episode in episodes {
+            let frames = episode.video.frames
+            guard !frames.isEmpty, !episode.states.isEmpty else {
                 throw ValidationError.invalid(argument: "starts", reason: "episode \(episode.id) has no first frame or no recorded state")
             }
-            return .init(task: episode.task, observation: Observation(image: frame, instruction: episode.instruction, state: state),
-                         simulatorSeed: episode.seed)
+            for offset in chunkOffsets where offset == 0 || offset < episode.chunks.count {
+                guard offset < episode.states.count else {
+                    throw ValidationError.invalid(argument: "starts", reason: "episode \(episode.id) has no recorded state before its chunk \(offset)")
+                }
+                let before = episode.chunks.prefix(offset)
+                let frameIndex = before.reduce(0) { $0 + $1.steps }
+                guard frameIndex < frames.count else {
+                    throw ValidationError.invalid(argument: "starts", reason: "episode \(episode.id) has \(frames.count) frames, "
+                                                  + "fewer than the \(frameIndex + 1) its chunks need")
+                }
+                let state = episode.states[offset]
+                let prefix = WorldModelEnvironment<Model>.Prefix(frames: Array(frames.prefix(frameIndex)),
+                                                                 states: Array(episode.states.prefix(offset)), chunks: Array(before))
+                result.append(.init(task: episode.task,
+                                    observation: Observation(image: frames[frameIndex], instruction: episode.instruction, state: state),
+                                    simulatorSeed: episode.seed, prefix: prefix))
+            }
         }
+        guard !result.isEmpty else {
+            throw ValidationError.invalid(argument: "starts", reason: "no episode has a chunk at offsets \(chunkOffsets)")
+        }
+        return result
     }
 }
 

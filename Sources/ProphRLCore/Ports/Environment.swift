@@ -22,6 +22,16 @@ public protocol Environment: Sendable {
 
     /// Brings the environment to a safe stop and releases it.
     func close() async throws
+
+    /// The frames of the running episode that precede the observation `reset` returned: empty unless the
+    /// environment resumes a recorded episode part-way (a world model started mid-episode). A reward model that
+    /// scores the whole episode puts them first.
+    func framesBeforeReset() async -> [RGBImage]
+}
+
+extension Environment {
+    /// Empty: the episode begins at the observation `reset` returns.
+    public func framesBeforeReset() async -> [RGBImage] { [] }
 }
 
 /// Static facts about an environment.
