@@ -31,6 +31,11 @@ struct CommittedConfigTests {
         let bowl = try RLConfigFile.parse(json: try String(contentsOf: Self.root.appendingPathComponent("configs/place-bowl-prophet-rl.json"),
                                                            encoding: .utf8), task: "place-bowl")
         #expect(bowl.options.outerSteps == 14 && bowl.iterations == 16 && !bowl.freezeEncoders)
+        for (name, task, outer) in [("place-bowl-prophet-rl-eta02", "place-bowl", 14), ("pick-bottle-prophet-rl-eta02", "pick-bottle", 12)] {
+            let text = try String(contentsOf: Self.root.appendingPathComponent("configs/\(name).json"), encoding: .utf8)
+            let file = try RLConfigFile.parse(json: text, task: task)
+            #expect(file.options.eta == 0.2 && file.options.outerSteps == outer && file.options.seed == 1, "\(name)")
+        }
         #expect(throws: ValidationError.invalid(argument: "freezeEncoders", reason: "expected true or false, got \"yes\"")) {
             try RLConfigFile.parse(json: #"{"freezeEncoders": "yes"}"#, task: "pull-tissue")
         }

@@ -1,3 +1,4 @@
+import Foundation
 import ProphRLCore
 import ProphRLTesting
 import Testing
@@ -84,5 +85,19 @@ private func syntheticClip(success: Bool, rng: inout SeededGenerator, size: Int 
         await #expect(throws: ValidationError.self) { try await judge.trainStep(features: [[0, 1]], instructions: ["x"], labels: [true]) }
         let tiny = try VideoClip(frames: [try RGBImage(width: 8, height: 8, pixels: [UInt8](repeating: 0, count: 192))], framesPerSecond: 10)
         await #expect(throws: ValidationError.self) { _ = try await judge.score(rollout: tiny, instruction: "x") }
+    }
+}
+
+/// The wider judge of docs/results.md part 7 stays a valid configuration.
+@Suite struct CommittedJudgeConfigTests {
+    @Test func wideJudgeConfigParsesAndBuilds() async throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let text = try String(contentsOf: root.appendingPathComponent("configs/judge-wide.json"), encoding: .utf8)
+        guard case .object(let members) = try JSONValue.parse(text) else { Issue.record("judge-wide.json is not an object"); return }
+        var configuration = VideoJudgeConfiguration()
+        try configuration.apply(members)
+        #expect(configuration.imageSize == 32 && configuration.sampledFrames == 6 && configuration.hiddenWidth == 64)
+        let judge = try VideoJudge(configuration: configuration)
+        #expect(await judge.parameterCount > 13_233, "wider than the default judge")
     }
 }
