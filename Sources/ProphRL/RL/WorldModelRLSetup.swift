@@ -54,8 +54,8 @@ public struct WorldModelRLSetup: Sendable, Equatable {
     /// observation before its chunk `c` (frame, instruction, recorded state) with the recorded frames, states and
     /// chunks before it as the start's prefix. Offset 0 is the episode's first frame. Record the episodes with
     /// `sim eval --integrated-state` so the recorded state is the one the policy sees inside the world model.
-    /// - Throws: ``ValidationError`` naming `starts` if an offset is negative, an episode has no frame or fewer
-    ///   states than chunks, or no episode reaches any offset.
+    /// - Throws: ``ValidationError`` naming `start chunks` for an empty or negative offset list, and naming `starts`
+    ///   if an episode has no frame, no recorded state before a chunk it starts at, or no episode reaches any offset.
     public static func starts<Model: WorldModel>(from episodes: [Episode],
                                                  chunkOffsets: [Int]) throws -> [WorldModelEnvironment<Model>.Start] {
         guard !episodes.isEmpty else { throw ValidationError.empty(argument: "starts") }
