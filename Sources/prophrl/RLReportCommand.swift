@@ -12,19 +12,56 @@ struct RLReportCommand: ParsableCommand {
         Each input is a JSON file written by 'sim eval --json' (task, method, per-run success rates); the method
         (column) comes from the evaluated policy's run file: SFT, or the RL objective in its config. Several files
         for one cell are pooled (mean ± sample std over all their runs).
+        With several policies in one cell (RL seeds, learning rates), --select-on SEED_BASE chooses each cell's policy
+        by its mean on that seed base (validation) and tabulates the chosen policy on the other seed bases only;
+        --across-policies shows the mean ± std over the cell's policies (each policy's mean is one sample). A policy
+        is its run file (the absolute path 'sim eval --json' writes) at its --step.
         """)
 
     @Argument(help: "Evaluation JSON files from 'sim eval --json'.") var results: [String]
     @Flag(help: "Markdown table instead of aligned text.") var markdown = false
+    @Option(help: "Validation seed base: per task and method, report only the policy with the best mean on these seeds, on the other seeds.")
+    var selectOn: Int?
+    @Flag(help: "Mean ± std over the policies of each cell (RL seeds), not over evaluation runs.") var acrossPolicies = false
 
     func run() throws {
         guard !results.isEmpty else { throw CLIError("results: expected at least one 'sim eval --json' file") }
-        print(try Self.table(results).render(markdown: markdown))
+        let parsed = try Self.results(results, needSeedBase: selectOn != nil)
+        switch (selectOn, acrossPolicies) {
+        case (.some, true):
+            throw CLIError("--select-on and --across-policies: choose one")
+        case (.some(let base), false):
+            let selection: PolicySelection
+            do { selection = try PolicySelection(parsed, validationSeedBase: base) } catch { throw CLIError("\(error)") }
+            print("chosen on the validation seeds \(base) (mean %, best per task and method):")
+            for choice in selection.choices {
+                let candidates = choice.candidates.map { c in
+                    (c.policy == choice.policy ? "*" : "") + c.policy + " " + (c.validationPercent.map { String(format: "%.1f", $0) } ?? "—")
+                }
+                print("  \(choice.task) \(choice.method.title): " + candidates.joined(separator: ", "))
+            }
+            print("the chosen policies on the other seeds (mean ± std over evaluation runs):")
+            print(selection.table.render(markdown: markdown))
+        case (nil, true):
+            do { print(try PolicySelection.acrossPolicies(parsed).render(markdown: markdown)) } catch { throw CLIError("\(error)") }
+            print("(mean ± std over each cell's policies; each policy's mean over its evaluation runs is one sample)")
+        case (nil, false):
+            print(try Self.table(results).render(markdown: markdown))
+        }
     }
 
-    /// The table of the given result files.
+    /// The table of the given result files, every file's runs pooled into its cell.
     static func table(_ paths: [String]) throws -> ResultsTable {
         var table = ResultsTable()
+        for (path, result) in zip(paths, try results(paths)) {
+            do { try table.add(task: result.task, method: result.method, rates: result.rates) } catch { throw CLIError("\(path): \(error)") }
+        }
+        return table
+    }
+
+    /// The parsed result files; all must share one state protocol.
+    static func results(_ paths: [String], needSeedBase: Bool = false) throws -> [PolicySelection.Result] {
+        var parsed: [PolicySelection.Result] = []
         var first: (input: String, file: String)?
         for path in paths {
             let json = try JSONValue.parse(try readText(path, option: "results"))
@@ -40,11 +77,18 @@ struct RLReportCommand: ParsableCommand {
             }
             guard case .array(let items)? = json["rates"] else { throw CLIError("\(path): expected an array 'rates'") }
             let rates = try items.map { item -> Double in
-                guard let r = item.doubleValue else { throw CLIError("\(path): rates must be numbers, got \(item.serialized())") }
+                guard let r = item.doubleValue, r >= 0, r <= 1 else {
+                    throw CLIError("\(path): rates must be numbers in [0, 1], got \(item.serialized())")
+                }
                 return r
             }
-            do { try table.add(task: task, method: method, rates: rates) } catch { throw CLIError("\(path): \(error)") }
+            // One policy = one run file at one checkpoint; files without a policy are each their own.
+            let step = json["step"]?.doubleValue.map { "@\(Int($0))" } ?? ""
+            let policy = (json["policy"]?.stringValue ?? path) + step
+            let seedBase = json["seedBase"]?.doubleValue.map { Int($0) }
+            if needSeedBase && seedBase == nil { throw CLIError("\(path): expected a number 'seedBase' to select on (written by 'sim eval --json')") }
+            parsed.append(.init(task: task, method: method, policy: policy, seedBase: seedBase ?? 0, rates: rates))
         }
-        return table
+        return parsed
     }
 }

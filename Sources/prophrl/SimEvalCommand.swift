@@ -56,7 +56,7 @@ struct SimEvalCommand: ParsableCommand {
         print(String(format: "%@: success %.1f %% ± %.1f (%d runs × %d episodes)", task, 100 * mean, 100 * std, runs, episodes))
         if let json {
             try Self.writeJSON(to: json, policy: policy, task: task, rates: rates, episodes: episodes, seedBase: seedBase,
-                               integratedState: integratedState)
+                               integratedState: integratedState, step: step)
             print("wrote \(json)")
         }
     }
@@ -70,15 +70,22 @@ struct SimEvalCommand: ParsableCommand {
         return method
     }
 
-    /// Writes `{task, method, policy, episodes, seedBase, stateInput, rates}` atomically; `stateInput` is `measured` or
-    /// `integrated` (``IntegratedStateEnvironment``), so that `rl report` never mixes the two protocols.
+    /// Writes `{task, method, policy, step?, episodes, seedBase, stateInput, rates}` atomically; `stateInput` is
+    /// `measured` or `integrated` (``IntegratedStateEnvironment``), so that `rl report` never mixes the two protocols.
+    /// `policy` is the run file's absolute path and `step` the `--step` asked for, so that `rl report --select-on`
+    /// pairs one policy's results on different seeds whatever directory each evaluation ran from.
     static func writeJSON(to path: String, policy: String, task: String, rates: [Double], episodes: Int, seedBase: UInt64,
-                          integratedState: Bool = false) throws {
-        let value = JSONValue.object([
-            ("task", .string(task)), ("method", .string(try method(ofPolicy: policy).rawValue)), ("policy", .string(policy)),
+                          integratedState: Bool = false, step: Int? = nil) throws {
+        let absolute = URL(fileURLWithPath: policy).standardizedFileURL.path
+        var fields: [(String, JSONValue)] = [
+            ("task", .string(task)), ("method", .string(try method(ofPolicy: policy).rawValue)), ("policy", .string(absolute)),
+        ]
+        if let step { fields.append(("step", .integer(Int64(step)))) }
+        fields += [
             ("episodes", .integer(Int64(episodes))), ("seedBase", .integer(Int64(truncatingIfNeeded: seedBase))),
             ("stateInput", .string(integratedState ? "integrated" : "measured")), ("rates", .array(rates.map { .number($0) })),
-        ])
+        ]
+        let value = JSONValue.object(fields)
         try AtomicFile.write(Array((value.serialized() + "\n").utf8), to: path)
     }
 

@@ -63,5 +63,27 @@ struct DemoCLITests {
         #expect(mixed.status != 0 && mixed.output.contains("report each protocol separately"), "\(mixed.output)")
         let judge = try CLITests.run(["judge", "train", "--data", "\(dir)/none.hdf5", "--held-out", "1.5", "--out", "\(dir)/j.sqlite"])
         #expect(judge.status != 0 && judge.output.contains("--held-out"), "\(judge.output)")
+        // Selection needs the seed base, which old files lack.
+        let unselectable = try CLITests.run(["rl", "report", "--select-on", "60000000", "\(dir)/int.json"])
+        #expect(unselectable.status != 0 && unselectable.output.contains("seedBase"), "\(unselectable.output)")
+    }
+
+    @Test func reportChoosesOnValidationSeedsAndTabulatesTheOthers() throws {
+        let dir = try SimCLITests.temporaryDirectory()
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        // Two RL seeds: s2 is better on validation (60,000,000) and worse on evaluation (50,000,000).
+        let files = [("s1", 60_000_000, "0.30, 0.34"), ("s2", 60_000_000, "0.40, 0.44"), ("s1", 50_000_000, "0.70, 0.74"), ("s2", 50_000_000, "0.20, 0.24")]
+        var paths: [String] = []
+        for (policy, base, rates) in files {
+            let path = "\(dir)/\(policy)-\(base).json"
+            try Data(#"{"task": "pick-bottle", "method": "flowScale", "policy": "\#(policy).sqlite", "seedBase": \#(base), "stateInput": "integrated", "rates": [\#(rates)]}"#.utf8)
+                .write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        let chosen = try CLITests.run(["rl", "report", "--markdown", "--select-on", "60000000"] + paths)
+        #expect(chosen.status == 0 && chosen.output.contains("*s2.sqlite 42.0") && chosen.output.contains("| pick-bottle | 22.0 ± 2.8 |"),
+                "\(chosen.output)")
+        let spread = try CLITests.run(["rl", "report", "--markdown", "--across-policies", paths[2], paths[3]])
+        #expect(spread.status == 0 && spread.output.contains("| pick-bottle | 47.0 ± 35.4 |"), "\(spread.output)")
     }
 }

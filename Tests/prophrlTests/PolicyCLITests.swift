@@ -34,9 +34,12 @@ struct PolicyCLITests {
         #expect(train.status == 0, "\(train.output)")
         #expect(train.output.contains("iter 1: reward"))
         #expect(FileManager.default.fileExists(atPath: "\(dir)/rl-reward.png"))
-        let evalRL = try CLITests.run(["sim", "eval", "--policy", rl, "--task", "pull-tissue", "--episodes", "1", "--runs", "1",
-                                       "--resolution", "16"])
+        // The JSON names the policy by its absolute path and checkpoint, so `rl report --select-on` can pair seed bases.
+        let evalRL = try CLITests.run(["sim", "eval", "--policy", "\(dir)/./rl.sqlite", "--task", "pull-tissue", "--episodes", "1",
+                                       "--runs", "1", "--resolution", "16", "--step", "1", "--json", "\(dir)/eval-rl.json"])
         #expect(evalRL.status == 0, "\(evalRL.output)")
+        let written = try String(contentsOfFile: "\(dir)/eval-rl.json", encoding: .utf8)
+        #expect(written.contains(#""policy":"\#(URL(fileURLWithPath: rl).standardizedFileURL.path)","step":1"#), "\(written)")
         let integrated = try CLITests.run(["sim", "eval", "--policy", rl, "--task", "pull-tissue", "--episodes", "1", "--runs", "1",
                                            "--resolution", "16", "--integrated-state"])
         #expect(integrated.status == 0 && integrated.output.contains("pull-tissue: success"), "\(integrated.output)")

@@ -1,0 +1,130 @@
+import ProphRLCore
+
+/// Chooses one policy per task and method on validation seeds and reports it on other seeds, or summarises the
+/// spread across policies (RL seeds, learning rates) of one cell, from `sim eval` results.
+///
+/// Selection is the honest way to pick among RL seeds or settings: the choice sees only the validation seed base, and
+/// the table shows the chosen policy's results on the evaluation seeds, which the choice never saw.
+///
+/// ```swift
+/// let selection = try PolicySelection(results, validationSeedBase: 60_000_000)
+/// print(selection.table.render(markdown: true))      // the chosen policies on the other seeds
+/// ```
+public struct PolicySelection: Sendable {
+    /// One `sim eval` result: a policy's per-run success rates on a task, from one seed base.
+    public struct Result: Sendable, Equatable {
+        public var task: String
+        public var method: ResultsTable.Method
+        /// The evaluated run file, as spelled on the command line (the identity used to pair validation and evaluation).
+        public var policy: String
+        public var seedBase: Int
+        /// Per-run success rates in [0, 1].
+        public var rates: [Double]
+
+        /// A result; rates are checked when added to a table.
+        public init(task: String, method: ResultsTable.Method, policy: String, seedBase: Int, rates: [Double]) {
+            self.task = task
+            self.method = method
+            self.policy = policy
+            self.seedBase = seedBase
+            self.rates = rates
+        }
+
+        /// The mean success rate over runs, in [0, 1].
+        public var mean: Double { rates.isEmpty ? 0 : rates.reduce(0, +) / Double(rates.count) }
+    }
+
+    /// The choice made in one cell: the policy with the best validation mean, and every candidate's mean (percent).
+    public struct Choice: Sendable, Equatable {
+        public var task: String
+        public var method: ResultsTable.Method
+        public var policy: String
+        /// The candidates' validation means in percent, in input order (one entry when there was nothing to choose).
+        public var candidates: [(policy: String, validationPercent: Double?)]
+
+        public static func == (a: Choice, b: Choice) -> Bool {
+            a.task == b.task && a.method == b.method && a.policy == b.policy
+                && a.candidates.map(\.policy) == b.candidates.map(\.policy)
+                && a.candidates.map(\.validationPercent) == b.candidates.map(\.validationPercent)
+        }
+    }
+
+    /// One choice per task and method, in order of first appearance.
+    public let choices: [Choice]
+    /// The chosen policies' results on every seed base but the validation one.
+    public let table: ResultsTable
+
+    /// Chooses, in every (task, method) cell, the policy whose validation results have the highest mean (the first
+    /// one on a tie) and tabulates its results on the other seed bases.
+    ///
+    /// A cell whose results all come from one policy needs no validation result. Results from the validation seed
+    /// base never enter the table.
+    /// - Throws: ``ValidationError/invalid(argument:reason:)`` naming the cell when several policies have results but
+    ///   none of them has a validation result, or when the chosen policy has no result on other seeds;
+    ///   ``ValidationError`` from ``ResultsTable/add(task:method:rates:)`` for bad rates.
+    public init(_ results: [Result], validationSeedBase: Int) throws {
+        var choices: [Choice] = []
+        var table = ResultsTable()
+        for cell in Self.cells(results) {
+            let policies = Self.unique(cell.results.map(\.policy))
+            let validation = cell.results.filter { $0.seedBase == validationSeedBase }
+            let candidates = policies.map { policy -> (policy: String, validationPercent: Double?) in
+                let rates = validation.filter { $0.policy == policy }.flatMap(\.rates)
+                return (policy, rates.isEmpty ? nil : 100 * rates.reduce(0, +) / Double(rates.count))
+            }
+            let name = "\(cell.task) / \(cell.method.title)"
+            let chosen: String
+            if policies.count == 1 {
+                chosen = policies[0]
+            } else {
+                let scored = candidates.compactMap { c in c.validationPercent.map { (c.policy, $0) } }
+                guard let best = scored.map(\.1).max(), let first = scored.first(where: { $0.1 == best }) else {
+                    throw ValidationError.invalid(argument: name, reason: "\(policies.count) policies but none was evaluated on the validation seeds \(validationSeedBase)")
+                }
+                chosen = first.0
+            }
+            let evaluation = cell.results.filter { $0.policy == chosen && $0.seedBase != validationSeedBase }
+            guard !evaluation.isEmpty else {
+                throw ValidationError.invalid(argument: name, reason: "the chosen policy \(chosen) has no result on seeds other than the validation seeds \(validationSeedBase)")
+            }
+            for result in evaluation { try table.add(task: result.task, method: result.method, rates: result.rates) }
+            choices.append(Choice(task: cell.task, method: cell.method, policy: chosen, candidates: candidates))
+        }
+        self.choices = choices
+        self.table = table
+    }
+
+    /// Every policy's mean as one sample per cell: the table's mean ± std are over policies (RL seeds, settings), not
+    /// over evaluation runs. Results of one policy from several files are pooled into its mean first.
+    /// - Throws: ``ValidationError`` from ``ResultsTable/add(task:method:rates:)`` for bad rates.
+    public static func acrossPolicies(_ results: [Result]) throws -> ResultsTable {
+        var table = ResultsTable()
+        for cell in cells(results) {
+            let means = unique(cell.results.map(\.policy)).map { policy in
+                let rates = cell.results.filter { $0.policy == policy }.flatMap(\.rates)
+                return rates.reduce(0, +) / Double(max(rates.count, 1))
+            }
+            try table.add(task: cell.task, method: cell.method, rates: means)
+        }
+        return table
+    }
+
+    /// Results grouped by task and method, in order of first appearance.
+    static func cells(_ results: [Result]) -> [(task: String, method: ResultsTable.Method, results: [Result])] {
+        var cells: [(task: String, method: ResultsTable.Method, results: [Result])] = []
+        for result in results {
+            if let i = cells.firstIndex(where: { $0.task == result.task && $0.method == result.method }) {
+                cells[i].results.append(result)
+            } else {
+                cells.append((result.task, result.method, [result]))
+            }
+        }
+        return cells
+    }
+
+    /// The distinct values in order of first appearance.
+    static func unique(_ values: [String]) -> [String] {
+        var seen = Set<String>()
+        return values.filter { seen.insert($0).inserted }
+    }
+}
