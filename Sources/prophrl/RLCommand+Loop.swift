@@ -25,7 +25,7 @@ extension RLTrainCommand {
             let policy = trainer.policy
             print("rl: \(task.rawValue), \(file.options.objective.rawValue), \(file.options.groupsPerIteration)×\(file.options.groupSize) "
                   + "rollouts of ≤ \(file.options.outerSteps) chunks per iteration, \(file.iterations) iterations")
-            let retention = try RetentionPolicy(keepLast: 2)
+            let retention = try RetentionPolicy(keepLast: file.keepCheckpoints)
             for iteration in start..<max(start, file.iterations) {
                 let clock = ContinuousClock(), began = clock.now
                 let report = try await trainer.iterate(iteration)

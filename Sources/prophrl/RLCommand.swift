@@ -26,7 +26,7 @@ struct RLTrainCommand: ParsableCommand {
         discussion: """
         Config keys (RLConfigFile): seed 0, groupSize 8, groupsPerIteration 4, outerSteps 1, eta 0.5,
         objective flowScale|faGRPO|flowGRPO, clipEpsilon 0.2, klCoefficient 0.01, minibatchRollouts 16, epochs 1,
-        iterations 20, learningRate (SFT's), checkpointEvery 5, freezeEncoders false (true: RL trains only the flow
+        iterations 20, learningRate (SFT's), checkpointEvery 5, keepCheckpoints 2, freezeEncoders false (true: RL trains only the flow
         action head). outerSteps defaults to cover the task's step
         limit when the config leaves it out. Diagnostics go to the run's metrics and to PNG plots (--plot).
         With --world PROPHET.sqlite --starts DATA.hdf5 --reward judge:JUDGE.sqlite, rollouts run inside Prophet

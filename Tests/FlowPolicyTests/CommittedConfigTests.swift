@@ -36,6 +36,9 @@ struct CommittedConfigTests {
             let file = try RLConfigFile.parse(json: text, task: task)
             #expect(file.options.eta == 0.2 && file.options.outerSteps == outer && file.options.seed == 1, "\(name)")
         }
+        #expect(try RLConfigFile.parse(json: #"{"keepCheckpoints": 5}"#, task: "pick-bottle").keepCheckpoints == 5)
+        #expect(RLConfigFile().keepCheckpoints == 2)
+        #expect(throws: ValidationError.self) { try RLConfigFile.parse(json: #"{"keepCheckpoints": 0}"#, task: "pick-bottle") }
         #expect(throws: ValidationError.invalid(argument: "freezeEncoders", reason: "expected true or false, got \"yes\"")) {
             try RLConfigFile.parse(json: #"{"freezeEncoders": "yes"}"#, task: "pull-tissue")
         }

@@ -11,7 +11,7 @@ struct PolicyCLITests {
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let demos = "\(dir)/demos.hdf5", sft = "\(dir)/sft.sqlite", rl = "\(dir)/rl.sqlite"
         try Data(Self.tinyPolicy.utf8).write(to: URL(fileURLWithPath: "\(dir)/sft.json"))
-        try Data(#"{"groupSize": 2, "groupsPerIteration": 1, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2}"#.utf8)
+        try Data(#"{"groupSize": 2, "groupsPerIteration": 1, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2, "checkpointEvery": 1, "keepCheckpoints": 3}"#.utf8)
             .write(to: URL(fileURLWithPath: "\(dir)/rl.json"))
         let collect = try CLITests.run(["sim", "collect", "--task", "pull-tissue", "--episodes", "2", "--resolution", "16", "--out", demos])
         #expect(collect.status == 0, "\(collect.output)")
@@ -34,6 +34,10 @@ struct PolicyCLITests {
         #expect(train.status == 0, "\(train.output)")
         #expect(train.output.contains("iter 1: reward"))
         #expect(FileManager.default.fileExists(atPath: "\(dir)/rl-reward.png"))
+        // Resumed to 3 iterations; keepCheckpoints 3 keeps step 1, which the default (2) would have pruned.
+        let longer = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pull-tissue", "--config", "\(dir)/rl.json",
+                                       "--iterations", "3", "--resolution", "16", "--out", rl])
+        #expect(longer.status == 0 && longer.output.contains("iter 3: reward"), "\(longer.output)")
         // The JSON names the policy by its absolute path and checkpoint, so `rl report --select-on` can pair seed bases.
         let evalRL = try CLITests.run(["sim", "eval", "--policy", "\(dir)/./rl.sqlite", "--task", "pull-tissue", "--episodes", "1",
                                        "--runs", "1", "--resolution", "16", "--step", "1", "--json", "\(dir)/eval-rl.json"])

@@ -6,7 +6,7 @@ import ProphRLCore
 /// ```json
 /// {"seed": 0, "groupSize": 8, "groupsPerIteration": 4, "outerSteps": 12, "eta": 0.5,
 ///  "objective": "flowScale", "clipEpsilon": 0.2, "klCoefficient": 0.01, "minibatchRollouts": 16,
-///  "epochs": 1, "iterations": 20, "learningRate": 0.0003, "checkpointEvery": 5}
+///  "epochs": 1, "iterations": 20, "learningRate": 0.0003, "checkpointEvery": 5, "keepCheckpoints": 2}
 /// ```
 public struct RLConfigFile: Sendable, Equatable {
     /// The loop's options (`task` comes from the command line).
@@ -17,6 +17,9 @@ public struct RLConfigFile: Sendable, Equatable {
     public var learningRate: Double?
     /// Iterations between checkpoints (and at the end).
     public var checkpointEvery = 5
+    /// How many of the latest checkpoints the run file keeps: more lets `sim eval --step` and `rl report --select-on`
+    /// choose an earlier iteration on validation seeds (early stopping).
+    public var keepCheckpoints = 2
     /// Whether RL trains only the flow action head, the observation encoders frozen at their SFT weights.
     public var freezeEncoders = false
     /// Whether the file set `outerSteps` (otherwise the command derives it from the task's step limit).
@@ -70,6 +73,7 @@ public struct RLConfigFile: Sendable, Equatable {
             case "iterations": file.iterations = try int()
             case "learningRate": file.learningRate = try double()
             case "checkpointEvery": file.checkpointEvery = try int()
+            case "keepCheckpoints": file.keepCheckpoints = try int()
             case "freezeEncoders":
                 guard case .bool(let v) = value else {
                     throw ValidationError.invalid(argument: key, reason: "expected true or false, got \(value.serialized())")
@@ -87,6 +91,7 @@ public struct RLConfigFile: Sendable, Equatable {
         try options.validate()
         try Validate.atLeastOne(iterations, "iterations")
         try Validate.atLeastOne(checkpointEvery, "checkpointEvery")
+        try Validate.atLeastOne(keepCheckpoints, "keepCheckpoints")
         if let learningRate { try Validate.positive(learningRate, "learningRate") }
     }
 
@@ -102,6 +107,7 @@ public struct RLConfigFile: Sendable, Equatable {
             ("klCoefficient", .number(options.objectiveConfiguration.klCoefficient)),
             ("minibatchRollouts", .integer(Int64(options.minibatchRollouts))), ("epochs", .integer(Int64(options.epochs))),
             ("iterations", .integer(Int64(iterations))), ("checkpointEvery", .integer(Int64(checkpointEvery))),
+            ("keepCheckpoints", .integer(Int64(keepCheckpoints))),
         ]
         if let learningRate { members.append(("learningRate", .number(learningRate))) }
         if freezeEncoders { members.append(("freezeEncoders", .bool(true))) }
