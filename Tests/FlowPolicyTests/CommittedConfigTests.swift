@@ -36,6 +36,10 @@ struct CommittedConfigTests {
             let file = try RLConfigFile.parse(json: text, task: task)
             #expect(file.options.eta == 0.2 && file.options.outerSteps == outer && file.options.seed == 1, "\(name)")
         }
+        // Part 8: twice the rollouts per iteration, the same number of updates (minibatches twice as large).
+        let g8 = try RLConfigFile.parse(json: try String(contentsOf: Self.root.appendingPathComponent("configs/pick-bottle-prophet-rl-g8.json"),
+                                                         encoding: .utf8), task: "pick-bottle")
+        #expect(g8.options.groupsPerIteration == 8 && g8.options.minibatchRollouts == 16 && g8.options.eta == 0.2 && g8.checkpointEvery == 5)
         #expect(try RLConfigFile.parse(json: #"{"keepCheckpoints": 5}"#, task: "pick-bottle").keepCheckpoints == 5)
         #expect(RLConfigFile().keepCheckpoints == 2)
         #expect(throws: ValidationError.self) { try RLConfigFile.parse(json: #"{"keepCheckpoints": 0}"#, task: "pick-bottle") }
