@@ -46,14 +46,17 @@ struct RLReportCommand: ParsableCommand {
             do { print(try PolicySelection.acrossPolicies(parsed).render(markdown: markdown)) } catch { throw CLIError("\(error)") }
             print("(mean ± std over each cell's policies; each policy's mean over its evaluation runs is one sample)")
         case (nil, false):
-            print(try Self.table(results).render(markdown: markdown))
+            print(try Self.table(parsed, paths: results).render(markdown: markdown))
         }
     }
 
     /// The table of the given result files, every file's runs pooled into its cell.
-    static func table(_ paths: [String]) throws -> ResultsTable {
+    static func table(_ paths: [String]) throws -> ResultsTable { try table(try results(paths), paths: paths) }
+
+    /// The table of already parsed result files (`paths` name them in errors).
+    static func table(_ parsed: [PolicySelection.Result], paths: [String]) throws -> ResultsTable {
         var table = ResultsTable()
-        for (path, result) in zip(paths, try results(paths)) {
+        for (path, result) in zip(paths, parsed) {
             do { try table.add(task: result.task, method: result.method, rates: result.rates) } catch { throw CLIError("\(path): \(error)") }
         }
         return table

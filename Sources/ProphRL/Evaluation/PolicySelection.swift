@@ -15,7 +15,7 @@ public struct PolicySelection: Sendable {
     public struct Result: Sendable, Equatable {
         public var task: String
         public var method: ResultsTable.Method
-        /// The evaluated run file, as spelled on the command line (the identity used to pair validation and evaluation).
+        /// The evaluated policy: its run file and checkpoint (the identity that pairs validation and evaluation).
         public var policy: String
         public var seedBase: Int
         /// Per-run success rates in [0, 1].
@@ -29,24 +29,15 @@ public struct PolicySelection: Sendable {
             self.seedBase = seedBase
             self.rates = rates
         }
-
-        /// The mean success rate over runs, in [0, 1].
-        public var mean: Double { rates.isEmpty ? 0 : rates.reduce(0, +) / Double(rates.count) }
     }
 
     /// The choice made in one cell: the policy with the best validation mean, and every candidate's mean (percent).
-    public struct Choice: Sendable, Equatable {
+    public struct Choice: Sendable {
         public var task: String
         public var method: ResultsTable.Method
         public var policy: String
         /// The candidates' validation means in percent, in input order (one entry when there was nothing to choose).
         public var candidates: [(policy: String, validationPercent: Double?)]
-
-        public static func == (a: Choice, b: Choice) -> Bool {
-            a.task == b.task && a.method == b.method && a.policy == b.policy
-                && a.candidates.map(\.policy) == b.candidates.map(\.policy)
-                && a.candidates.map(\.validationPercent) == b.candidates.map(\.validationPercent)
-        }
     }
 
     /// One choice per task and method, in order of first appearance.
@@ -68,9 +59,8 @@ public struct PolicySelection: Sendable {
         for cell in Self.cells(results) {
             let policies = Self.unique(cell.results.map(\.policy))
             let validation = cell.results.filter { $0.seedBase == validationSeedBase }
-            let candidates = policies.map { policy -> (policy: String, validationPercent: Double?) in
-                let rates = validation.filter { $0.policy == policy }.flatMap(\.rates)
-                return (policy, rates.isEmpty ? nil : 100 * rates.reduce(0, +) / Double(rates.count))
+            let candidates = policies.map { policy in
+                (policy: policy, validationPercent: Self.pooledMean(of: policy, in: validation).map { 100 * $0 })
             }
             let name = "\(cell.task) / \(cell.method.title)"
             let chosen: String
@@ -100,10 +90,7 @@ public struct PolicySelection: Sendable {
     public static func acrossPolicies(_ results: [Result]) throws -> ResultsTable {
         var table = ResultsTable()
         for cell in cells(results) {
-            let means = unique(cell.results.map(\.policy)).map { policy in
-                let rates = cell.results.filter { $0.policy == policy }.flatMap(\.rates)
-                return rates.reduce(0, +) / Double(max(rates.count, 1))
-            }
+            let means = unique(cell.results.map(\.policy)).compactMap { pooledMean(of: $0, in: cell.results) }
             try table.add(task: cell.task, method: cell.method, rates: means)
         }
         return table
@@ -120,6 +107,12 @@ public struct PolicySelection: Sendable {
             }
         }
         return cells
+    }
+
+    /// The mean over all runs of `policy` in `results`; nil when it has none.
+    static func pooledMean(of policy: String, in results: [Result]) -> Double? {
+        let rates = results.filter { $0.policy == policy }.flatMap(\.rates)
+        return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
     }
 
     /// The distinct values in order of first appearance.
