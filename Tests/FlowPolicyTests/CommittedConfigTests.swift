@@ -47,4 +47,26 @@ struct CommittedConfigTests {
             try RLConfigFile.parse(json: #"{"freezeEncoders": "yes"}"#, task: "pull-tissue")
         }
     }
+
+    @Test("The control configs are their recipes with each group's rewards shuffled, and say so in the run record")
+    func controlConfigs() throws {
+        for (name, recipe, task) in [("place-bowl-prophet-rl-control", "place-bowl-prophet-rl-eta02", "place-bowl"),
+                                     ("pick-bottle-prophet-rl-control", "pick-bottle-prophet-rl-eta02", "pick-bottle")] {
+            func load(_ file: String) throws -> RLConfigFile {
+                try RLConfigFile.parse(json: try String(contentsOf: Self.root.appendingPathComponent("configs/\(file).json"), encoding: .utf8),
+                                       task: task)
+            }
+            let control = try load(name)
+            var recipeFile = try load(recipe)
+            #expect(control.options.rewardControl == .shuffledInGroups && recipeFile.options.rewardControl == .none, "\(name)")
+            recipeFile.options.rewardControl = .shuffledInGroups
+            if task == "pick-bottle" { recipeFile.learningRate = 1e-4 }   // part 8: lr 1e-4 is steadier across seeds
+            #expect(control == recipeFile, "\(name) differs from \(recipe) beyond the control")
+            #expect(control.json.serialized().contains(#""rewardControl":"shuffledInGroups""#), "\(control.json.serialized())")
+        }
+        #expect(!RLConfigFile().json.serialized().contains("rewardControl"))
+        #expect(throws: ValidationError.invalid(argument: "rewardControl", reason: "expected one of none, shuffledInGroups, got \"random\"")) {
+            try RLConfigFile.parse(json: #"{"rewardControl": "random"}"#, task: "pick-bottle")
+        }
+    }
 }

@@ -54,11 +54,14 @@ struct GRPOTrainerTests {
         return options
     }
 
-    func train(_ objective: RLOptions.Objective, iterations: Int) async throws -> (first: Double, last: Double, distance: Double) {
+    func train(_ objective: RLOptions.Objective, iterations: Int, control: RewardControl = .none) async throws
+        -> (first: Double, last: Double, distance: Double) {
+        var options = options(objective)
+        options.rewardControl = control
         let policy = try TrainableLinearPolicy(theta: [Double](repeating: 0, count: 14), layout: Self.layout,
                                                grid: try .uniform(steps: 4), learningRate: 0.05)
         let environment = ChunkTargetEnvironment(target: Self.target, radius: 0.95)
-        let trainer = try GRPOTrainer(options: options(objective), policy: policy, reference: nil,
+        let trainer = try GRPOTrainer(options: options, policy: policy, reference: nil,
                                       environment: environment, reward: .environmentSuccess)
         var rates: [Double] = []
         for i in 0..<iterations {
@@ -77,6 +80,14 @@ struct GRPOTrainerTests {
         let result = try await train(.flowScale, iterations: 25)
         #expect(result.last > result.first + 0.25, "success \(result.first) → \(result.last)")
         #expect(result.distance < 0.75 * initialDistance, "distance \(initialDistance) → \(result.distance)")
+    }
+
+    @Test("With each group's rewards shuffled (the control arm) the same run does not learn")
+    func controlDoesNotLearn() async throws {
+        let initialDistance = Double(Self.target.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        let result = try await train(.flowScale, iterations: 25, control: .shuffledInGroups)
+        #expect(result.last < result.first + 0.1, "success \(result.first) → \(result.last)")
+        #expect(result.distance > 0.9 * initialDistance, "distance \(initialDistance) → \(result.distance)")
     }
 
     @Test("Every objective of the ablation switch trains without error", arguments: RLOptions.Objective.allCases)

@@ -43,7 +43,9 @@ public struct GRPOTrainer<Policy: TrainablePolicy, Env: Environment>: Sendable {
                                                   noise: &rng, outerSteps: options.outerSteps, eta: options.eta)
         }
         let rewards = rollouts.map(\.reward)
-        let advantages = try GroupAdvantages.compute(rewards: rewards, groupSize: options.groupSize,
+        let credited = try options.rewardControl.apply(to: rewards, groupSize: options.groupSize, seed: options.seed,
+                                                       iteration: iteration)
+        let advantages = try GroupAdvantages.compute(rewards: credited, groupSize: options.groupSize,
                                                      configuration: options.advantages)
         var report = IterationReport(iteration: iteration, rewards: rewards, successes: rollouts.map(\.success),
                                      allEqualGroupFraction: advantages.allEqualFraction)

@@ -74,6 +74,12 @@ public struct RLConfigFile: Sendable, Equatable {
             case "learningRate": file.learningRate = try double()
             case "checkpointEvery": file.checkpointEvery = try int()
             case "keepCheckpoints": file.keepCheckpoints = try int()
+            case "rewardControl":
+                guard let name = value.stringValue, let control = RewardControl(rawValue: name) else {
+                    throw ValidationError.invalid(argument: key, reason: "expected one of "
+                        + RewardControl.allCases.map(\.rawValue).joined(separator: ", ") + ", got \(value.serialized())")
+                }
+                file.options.rewardControl = control
             case "freezeEncoders":
                 guard case .bool(let v) = value else {
                     throw ValidationError.invalid(argument: key, reason: "expected true or false, got \(value.serialized())")
@@ -111,6 +117,7 @@ public struct RLConfigFile: Sendable, Equatable {
         ]
         if let learningRate { members.append(("learningRate", .number(learningRate))) }
         if freezeEncoders { members.append(("freezeEncoders", .bool(true))) }
+        if options.rewardControl != .none { members.append(("rewardControl", .string(options.rewardControl.rawValue))) }
         return .object(members)
     }
 }

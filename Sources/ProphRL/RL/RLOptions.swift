@@ -33,6 +33,8 @@ public struct RLOptions: Sendable, Equatable {
     public var flowScale = FlowScale()
     /// Advantage normalisation.
     public var advantages = GroupAdvantages.Configuration()
+    /// The control arm: `.shuffledInGroups` credits each rollout with a random member of its group's rewards.
+    public var rewardControl: RewardControl = .none
     /// Rollouts per minibatch.
     public var minibatchRollouts = 16
     /// Passes over each iteration's rollouts.
