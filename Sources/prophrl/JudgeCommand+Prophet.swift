@@ -69,4 +69,30 @@ struct JudgeProphetOptions: ParsableArguments {
         print(String(format: "replayed %d episodes through Prophet in %.1f s", replayed.count, Date().timeIntervalSince(started)))
         return replayed
     }
+
+    /// The episodes of `data` with each real video passed through the Prophet run's autoencoder (encoded, then decoded
+    /// with the first frame as the refiner's reference): what a perfect DiT could show the judge. Judging these
+    /// against the real videos and the open-loop replays splits what the world model loses between AE and DiT.
+    static func reconstructed(prophet: String, data: [String], task: String?, threads: Int) throws -> [Episode] {
+        guard FileManager.default.fileExists(atPath: prophet) else { throw CLIError("--reconstruct: no such file '\(prophet)'") }
+        try BLASRuntime.setThreads(threads)
+        let (model, _) = try WorldSupport.loadModel(prophet)
+        var episodes: [Episode] = []
+        for path in data {
+            episodes += try WorldSupport.episodes(path).filter { task == nil || $0.task == task }
+        }
+        guard !episodes.isEmpty else { throw CLIError("--data: no episodes\(task.map { " of task \($0)" } ?? "") in \(data)") }
+        var bar = ProgressBar(total: episodes.count, label: "autoencoder", style: .lines, write: { print($0, terminator: ""); fflush(nil) })
+        for i in episodes.indices {
+            let frames = episodes[i].video.frames
+            guard let last = frames.last else { throw CLIError("--data: episode \(episodes[i].id) has no frames") }
+            // The causal autoencoder takes 1 + 4k frames: repeat the last frame to fill the final group, then drop it.
+            let padded = frames + Array(repeating: last, count: (4 - (frames.count - 1) % 4) % 4)
+            let rebuilt = try ProphetWorldModel.images(video: model.reconstruct(ProphetWorldModel.tensor(frames: padded)))
+            episodes[i].video = try VideoClip(frames: Array(rebuilt.prefix(frames.count)),
+                                              framesPerSecond: episodes[i].video.framesPerSecond)
+            bar.advance(detail: episodes[i].id)
+        }
+        return episodes
+    }
 }

@@ -173,11 +173,15 @@ struct JudgeEvalCommand: ParsableCommand {
     @Option(help: "Only episodes of this task (default: all).") var task: String?
     @Option(help: "Score Prophet's open-loop replays of the --data episodes (their recorded actions from the first frame) instead of the real videos.")
     var prophet: String?
-    @Option(help: "BLAS threads for --prophet.") var threads: Int = 1
+    @Option(help: "Score the --data episodes' real videos after a round trip through this Prophet run's autoencoder (what a perfect DiT could show), instead of the real videos.")
+    var reconstruct: String?
+    @Option(help: "BLAS threads for --prophet or --reconstruct.") var threads: Int = 1
 
     func run() throws {
         let (judgePath, data, task) = (judge, data, task)
+        if prophet != nil && reconstruct != nil { throw CLIError("--reconstruct: choose either --prophet or --reconstruct") }
         let replayed = try prophet.map { try JudgeProphetOptions.replay(prophet: $0, data: data, task: task, threads: threads) }
+            ?? reconstruct.map { try JudgeProphetOptions.reconstructed(prophet: $0, data: data, task: task, threads: threads) }
         let line = try runBlocking {
             let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
             var all = try await JudgeCommand.load(data, task: task, judge: judge)

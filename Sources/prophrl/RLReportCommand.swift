@@ -76,7 +76,7 @@ struct RLReportCommand: ParsableCommand {
             first = first ?? (input, path)
             guard let task = json["task"]?.stringValue else { throw CLIError("\(path): expected a string 'task'") }
             guard let name = json["method"]?.stringValue, let method = ResultsTable.Method(rawValue: name) else {
-                throw CLIError("\(path): expected 'method' one of sft, faGRPO, flowScale, flowGRPO, got \(json["method"]?.serialized() ?? "nothing")")
+                throw CLIError("\(path): expected 'method' one of \(ResultsTable.Method.allCases.map(\.rawValue).joined(separator: ", ")), got \(json["method"]?.serialized() ?? "nothing")")
             }
             guard case .array(let items)? = json["rates"] else { throw CLIError("\(path): expected an array 'rates'") }
             let rates = try items.map { item -> Double in

@@ -61,11 +61,14 @@ struct SimEvalCommand: ParsableCommand {
         }
     }
 
-    /// The results-table column of a policy run file: SFT, or the RL objective stored in its config.
+    /// The results-table column of a policy run file: SFT, the control arm when its rewards were shuffled, or the RL
+    /// objective stored in its config.
     static func method(ofPolicy path: String) throws -> ResultsTable.Method {
         let record = try SQLiteCheckpointStore(path: path, mode: .readOnly).runRecord()
         guard record.kind == "policy-rl" else { return .sft }
-        guard let name = try JSONValue.parse(record.configJSON)["rl"]?["objective"]?.stringValue,
+        let rl = try JSONValue.parse(record.configJSON)["rl"]
+        if let control = rl?["rewardControl"]?.stringValue, control != RewardControl.none.rawValue { return .shuffledReward }
+        guard let name = rl?["objective"]?.stringValue,
               let method = ResultsTable.Method(rawValue: name) else { return .flowScale }
         return method
     }

@@ -47,6 +47,21 @@ struct PolicyCLITests {
         let integrated = try CLITests.run(["sim", "eval", "--policy", rl, "--task", "pull-tissue", "--episodes", "1", "--runs", "1",
                                            "--resolution", "16", "--integrated-state"])
         #expect(integrated.status == 0 && integrated.output.contains("pull-tissue: success"), "\(integrated.output)")
+        #expect(written.contains(#""method":"flowScale""#), "\(written)")
+
+        // The control arm: the same run with each group's rewards shuffled says so, and its results get their own column.
+        try Data(#"{"groupSize": 2, "groupsPerIteration": 1, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2, "rewardControl": "shuffledInGroups"}"#.utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/control.json"))
+        let control = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pull-tissue", "--config", "\(dir)/control.json",
+                                        "--resolution", "16", "--out", "\(dir)/control.sqlite"])
+        #expect(control.status == 0 && control.output.contains("reward control: each group's rewards are permuted"), "\(control.output)")
+        let evalControl = try CLITests.run(["sim", "eval", "--policy", "\(dir)/control.sqlite", "--task", "pull-tissue", "--episodes", "1",
+                                            "--runs", "1", "--resolution", "16", "--json", "\(dir)/eval-control.json"])
+        #expect(evalControl.status == 0, "\(evalControl.output)")
+        let controlJSON = try String(contentsOfFile: "\(dir)/eval-control.json", encoding: .utf8)
+        #expect(controlJSON.contains(#""method":"shuffledReward""#), "\(controlJSON)")
+        let report = try CLITests.run(["rl", "report", "--markdown", "\(dir)/eval-rl.json", "\(dir)/eval-control.json"])
+        #expect(report.status == 0 && report.output.contains("control: shuffled reward"), "\(report.output)")
     }
 
     @Test func badConfigsFailNamingTheKey() throws {

@@ -24,6 +24,12 @@ struct RLWorldCLITests {
                                         "--replays-out", "\(dir)/replays.hdf5", "--held-out", "0.5", "--steps", "3", "--out", judge])
         #expect(trained.status == 0, "\(trained.output)")
         #expect(trained.output.contains("Prophet-generated held-out accuracy"), "\(trained.output)")
+        // The judge on the real videos after a round trip through Prophet's autoencoder (the AE's share of what is lost).
+        let rebuilt = try CLITests.run(["judge", "eval", "--judge", judge, "--data", demos, "--reconstruct", prophet])
+        #expect(rebuilt.status == 0 && rebuilt.output.contains("judge eval: accuracy") && rebuilt.output.contains("on 2 episodes"),
+                "\(rebuilt.output)")
+        let both = try CLITests.run(["judge", "eval", "--judge", judge, "--data", demos, "--reconstruct", prophet, "--prophet", prophet])
+        #expect(both.status != 0 && both.output.contains("choose either --prophet or --reconstruct"), "\(both.output)")
 
         // One GRPO iteration in Prophet. The judge's P(success) as the reward differs between the group's rollouts, so
         // the update runs; the trainer throws if the first minibatch's recomputed log-probs do not reproduce the

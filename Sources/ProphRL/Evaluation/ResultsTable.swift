@@ -15,6 +15,8 @@ public struct ResultsTable: Sendable {
         case faGRPO
         case flowScale
         case flowGRPO
+        /// The control arm: an RL run whose group rewards were shuffled (`rewardControl shuffledInGroups`).
+        case shuffledReward
 
         /// The column title used in the paper.
         public var title: String {
@@ -23,6 +25,7 @@ public struct ResultsTable: Sendable {
             case .faGRPO: "+ FA-GRPO"
             case .flowScale: "+ FA-GRPO & FlowScale"
             case .flowGRPO: "Flow-GRPO"
+            case .shuffledReward: "control: shuffled reward"
             }
         }
     }
