@@ -23,7 +23,7 @@ import Testing
         try table.add(task: "pick-bottle", method: .flowGRPO, rates: [0.1, 0.3])
         let lines = table.render(markdown: true).split(separator: "\n").map(String.init)
         #expect(lines[0] == "| task | SFT | Flow-GRPO |")
-        #expect(lines[2] == "| place-cube | 25.0 ± 0.0 | — |")
+        #expect(lines[2] == "| place-cube | 25.0 | — |")   // one run: no spread to show
         #expect(lines[3].hasPrefix("| pick-bottle | 50.0 ± 0.0 | 20.0 ± 14.1 |"))
         #expect(table.render(markdown: false).contains("Flow-GRPO"))
     }

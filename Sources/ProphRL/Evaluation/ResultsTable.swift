@@ -59,13 +59,15 @@ public struct ResultsTable: Sendable {
         return (100 * mean, 100 * variance.squareRoot(), rates.count)
     }
 
-    /// The table as aligned text, or as a Markdown table; columns without any result are left out.
+    /// The table as aligned text, or as a Markdown table (mean ± std, the mean alone for one sample); columns without
+    /// any result are left out.
     public func render(markdown: Bool) -> String {
         let methods = Method.allCases.filter { m in cells.contains { $0.rates[m] != nil } }
         let header = ["task"] + methods.map(\.title)
         let rows = cells.map { cell in
             [cell.task] + methods.map { m in
-                summary(task: cell.task, method: m).map { Self.format($0.mean) + " ± " + Self.format($0.std) } ?? "—"
+                // One sample has no spread: its mean alone, rather than a misleading "± 0.0".
+                summary(task: cell.task, method: m).map { Self.format($0.mean) + ($0.runs > 1 ? " ± " + Self.format($0.std) : "") } ?? "—"
             }
         }
         if markdown {
