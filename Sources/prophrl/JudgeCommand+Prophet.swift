@@ -51,11 +51,7 @@ struct JudgeProphetOptions: ParsableArguments {
         let (model, _) = try WorldSupport.loadModel(prophet)
         let world = ProphetWorldModel(model: model, sampler: .fast)
         let replay = try WorldModelReplay(chunkFrames: model.configuration.chunkFrames, semantics: WorldRL.semantics)
-        var episodes: [Episode] = []
-        for path in data {
-            episodes += try WorldSupport.episodes(path).filter { task == nil || $0.task == task }
-        }
-        guard !episodes.isEmpty else { throw CLIError("--prophet-data: no episodes\(task.map { " of task \($0)" } ?? "") in \(data)") }
+        let episodes = try Self.episodes(data, task: task, option: "--prophet-data")
         let started = Date()
         var bar = ProgressBar(total: episodes.count, label: "prophet replay", style: .lines, write: { print($0, terminator: ""); fflush(nil) })
         var replayed: [Episode] = []
@@ -77,11 +73,7 @@ struct JudgeProphetOptions: ParsableArguments {
         guard FileManager.default.fileExists(atPath: prophet) else { throw CLIError("--reconstruct: no such file '\(prophet)'") }
         try BLASRuntime.setThreads(threads)
         let (model, _) = try WorldSupport.loadModel(prophet)
-        var episodes: [Episode] = []
-        for path in data {
-            episodes += try WorldSupport.episodes(path).filter { task == nil || $0.task == task }
-        }
-        guard !episodes.isEmpty else { throw CLIError("--data: no episodes\(task.map { " of task \($0)" } ?? "") in \(data)") }
+        var episodes = try Self.episodes(data, task: task, option: "--data")
         var bar = ProgressBar(total: episodes.count, label: "autoencoder", style: .lines, write: { print($0, terminator: ""); fflush(nil) })
         for i in episodes.indices {
             let frames = episodes[i].video.frames
@@ -93,6 +85,14 @@ struct JudgeProphetOptions: ParsableArguments {
                                               framesPerSecond: episodes[i].video.framesPerSecond)
             bar.advance(detail: episodes[i].id)
         }
+        return episodes
+    }
+
+    /// The episodes of `task` (all tasks when nil) in the HDF5 files `data`.
+    /// - Throws: `CLIError` naming `option` when there are none.
+    static func episodes(_ data: [String], task: String?, option: String) throws -> [Episode] {
+        let episodes = try data.flatMap { try WorldSupport.episodes($0).filter { task == nil || $0.task == task } }
+        guard !episodes.isEmpty else { throw CLIError("\(option): no episodes\(task.map { " of task \($0)" } ?? "") in \(data)") }
         return episodes
     }
 }

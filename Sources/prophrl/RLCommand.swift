@@ -27,8 +27,8 @@ struct RLTrainCommand: ParsableCommand {
         Config keys (RLConfigFile): seed 0, groupSize 8, groupsPerIteration 4, outerSteps 1, eta 0.5,
         objective flowScale|faGRPO|flowGRPO, clipEpsilon 0.2, klCoefficient 0.01, minibatchRollouts 16, epochs 1,
         iterations 20, learningRate (SFT's), checkpointEvery 5, keepCheckpoints 2, freezeEncoders false (true: RL trains only the flow
-        action head), rewardControl none|shuffledInGroups (the control arm: each group's rewards permuted among its rollouts). outerSteps defaults to cover the task's step
-        limit when the config leaves it out. Diagnostics go to the run's metrics and to PNG plots (--plot).
+        action head), rewardControl none|shuffledInGroups (the control arm: each group's rewards permuted among its rollouts).
+        outerSteps defaults to cover the task's step limit when the config leaves it out. Diagnostics go to the run's metrics and to PNG plots (--plot).
         With --world PROPHET.sqlite --starts DATA.hdf5 --reward judge:JUDGE.sqlite, rollouts run inside Prophet
         (WorldModelEnvironment, fast sampler): each reset picks the first frame, instruction and state of a recorded
         episode; Prophet's chunk, frame size and rate must match the policy's, and the reward must be a judge.
