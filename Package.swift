@@ -106,7 +106,7 @@ let package = Package(
         .testTarget(name: "ProphRLCoreTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTests", dependencies: ["ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphRLTestingTests", dependencies: ["ProphRLCore", "ProphRLTesting"]),
-        .testTarget(name: "prophrlTests", dependencies: ["prophrl"]),
+        .testTarget(name: "prophrlTests", dependencies: ["prophrl", "ProphRLCore"]),
         .testTarget(name: "TensorEngineTests", dependencies: ["TensorEngine", "CTensorKernels", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "PNGImageTests", dependencies: ["PNGImage", "CPNG", "ProphRLCore"]),
         .testTarget(name: "BulletSimulatorTests",

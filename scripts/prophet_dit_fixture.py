@@ -1,0 +1,155 @@
+#!/usr/bin/env python3
+"""Fixtures for the PyTorch port of Prophet's DiT (scripts/prophet_dit_torch.py).
+
+    python3 scripts/prophet_dit_fixture.py
+        writes Fixtures/prophet-dit/torch-forward.safetensors: a tiny configuration's random weights (every path
+        non-zero), a batch of 2 inputs and the torch velocity, checked against the Swift ProphetDenoiser by
+        Tests/ProphetDiTTests/TorchPortTests.swift.
+    python3 scripts/prophet_dit_fixture.py --weights /tmp/dit/w.safetensors --out /tmp/dit/real-forward.safetensors
+        the same from a real run's exported weights (check with PROPHET_DIT_TORCH_FIXTURES=/tmp/dit/real-forward.safetensors
+        swift test --filter TorchPortTests).
+    python3 scripts/prophet_dit_fixture.py --synthetic-data /tmp/dit-data.safetensors [--real-config]
+        writes a synthetic training-data file in the format of the Swift DiTTrainingSet (to test the data path).
+
+Weights and inputs are rounded to float16 and stored as F16 (exact in both languages, half the size); the forward
+runs in float64 and the velocity is stored as F32. Seeded and deterministic.
+"""
+import argparse
+import json
+import os
+import sys
+
+import numpy as np
+import torch
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from prophet_dit_torch import (CONDITIONING_TIMESTEP, ProphetDenoiser, config_from_metadata, full_config,  # noqa: E402
+                               latent_frames, read_safetensors, write_safetensors)
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+# 64×64 frames → 8×8 latents; heads 3 gives head size 16 and unequal RoPE groups (4, 2, 2 pairs for t, y, x).
+FIXTURE_CONFIG = dict(width=64, height=64, chunkFrames=4, actionDimension=7, latentChannels=16, encoderWidths=[32, 64, 64],
+                      modelWidth=48, depth=2, heads=3, adaLNRank=8, historyLatents=15, actionConditioning=True,
+                      actionFrames=True, historyMemory=True, memoryRoPE=True, timestepScale=1000.0, framesPerSecond=10.0)
+
+# The bottle run's configuration (prophrl runs show /tmp/s4/bottle/prophet-sharp.sqlite), without the camera.
+REAL_CONFIG = dict(FIXTURE_CONFIG, modelWidth=96, depth=4, heads=2, adaLNRank=32)
+
+
+def f16(x):
+    """Rounds to the nearest float16 value (kept in the tensor's dtype)."""
+    return x.half().to(x.dtype)
+
+
+def write_forward_fixture(path, seed=0, weights=None):
+    """The fixture; with `weights` (a `prophrl runs export` file) that run's configuration and weights (F32) instead."""
+    torch.manual_seed(seed)
+    generator = torch.Generator().manual_seed(seed + 1)
+    normal = lambda *shape, std=1.0: torch.randn(*shape, generator=generator, dtype=torch.float64) * std
+    if weights:
+        arrays, metadata = read_safetensors(weights)
+        config = full_config({k: v for k, v in config_from_metadata(metadata).items() if k != "actionFrameRendering"})
+        model = ProphetDenoiser(config)
+        model.load_swift_state(arrays)
+        model = model.double()
+    else:
+        config = full_config(FIXTURE_CONFIG)
+        model = ProphetDenoiser(config).double()
+        with torch.no_grad():
+            # N(0, 0.1²) on every parameter, so the zero-initialised modulation-up and final layers are exercised too.
+            for parameter in model.parameters():
+                parameter.add_(normal(*parameter.shape, std=0.1))
+                parameter.copy_(f16(parameter))
+            a = config["actionDimension"]
+            model.actionMean.copy_(f16(normal(a, std=0.05)))
+            model.actionScale.copy_(f16(0.5 + 2.5 * torch.rand(a, generator=generator, dtype=torch.float64)))
+    a = config["actionDimension"]
+    b, f = 2, latent_frames(config)
+    h, w, c = config["height"] // 8, config["width"] // 8, config["latentChannels"]
+    latent = f16(normal(b, f, h, w, c))
+    action_frame_latent = f16(normal(b, f, h, w, c))
+    timesteps = torch.tensor([[CONDITIONING_TIMESTEP, 0.3711], [CONDITIONING_TIMESTEP, 0.8125]], dtype=torch.float32).double()
+    raw_actions = normal(b, config["chunkFrames"] * a, std=0.05).float().double()
+    actions = model.prepared_actions(raw_actions).float().double()  # stored as F32: feed the stored values
+    history = f16(normal(b, config["historyLatents"], h, w, c))
+    history[0, :10] = 0  # the first rows are zero near an episode start
+    history[1, :2] = 0
+    with torch.no_grad():
+        velocity = model(latent, action_frame_latent, timesteps, actions, history)
+    weight_dtype = np.float32 if weights else np.float16
+    tensors = {k: v.numpy().astype(weight_dtype) for k, v in model.swift_state("denoiser.").items()}
+    tensors.update({
+        "input.latent": latent.numpy().astype(np.float16),
+        "input.action_frame_latent": action_frame_latent.numpy().astype(np.float16),
+        "input.timesteps": timesteps.numpy().astype(np.float32),
+        "input.raw_actions": raw_actions.numpy().astype(np.float32),
+        "input.actions": actions.numpy().astype(np.float32),
+        "input.history": history.numpy().astype(np.float16),
+        "output.velocity": velocity.numpy().astype(np.float32),
+    })
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    write_safetensors(path, tensors, {"prophet": json.dumps(config, sort_keys=True),
+                                      "source": "scripts/prophet_dit_fixture.py", "seed": str(seed)})
+    print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} KiB); velocity |max| {velocity.abs().max():.3f} "
+          f"rms {velocity.pow(2).mean().sqrt():.3f}")
+
+
+def write_synthetic_data(path, config, clips_per_dataset=(30, 12), seed=0):
+    """A dit-data.safetensors in the Swift DiTTrainingSet format with random (smooth-in-time) latents."""
+    cfg = full_config(config)
+    rng = np.random.default_rng(seed)
+    T, A, F = cfg["chunkFrames"], cfg["actionDimension"], latent_frames(cfg)
+    grid = (cfg["height"] // 8, cfg["width"] // 8, cfg["latentChannels"])
+    groups, singles, frames_latents, actions = [], [], [], []
+    offsets = {k: [] for k in ("clip_latent_offset", "clip_groups", "clip_start_offset", "clip_starts", "clip_action_offset",
+                               "clip_frames", "clip_dataset")}
+    rows = {"latent": 0, "start": 0, "action": 0}
+    for dataset, count in enumerate(clips_per_dataset):
+        for _ in range(count):
+            frame_count = int(rng.integers(T + 1, 70))
+            g = (frame_count - 1) // 4
+            starts = (frame_count - 1 - T) // 4 + 1
+            base = rng.standard_normal((g + 1,) + grid)
+            drift = np.cumsum(rng.standard_normal((g + 1,) + grid) * 0.3, axis=0)
+            groups.append(base * 0.5 + drift)
+            singles.append(base * 0.5 + drift + 0.1 * rng.standard_normal((g + 1,) + grid))
+            if cfg["actionFrames"]:
+                frames_latents.append(rng.standard_normal((starts, F) + grid))
+            actions.append(rng.standard_normal((frame_count - 1, A)) * np.array([0.02] * 6 + [1.0] * (A - 6))[:A])
+            for key, value in (("clip_latent_offset", rows["latent"]), ("clip_groups", g), ("clip_start_offset", rows["start"]),
+                               ("clip_starts", starts if cfg["actionFrames"] else 0), ("clip_action_offset", rows["action"]),
+                               ("clip_frames", frame_count), ("clip_dataset", dataset)):
+                offsets[key].append(value)
+            rows["latent"] += g + 1
+            rows["start"] += starts if cfg["actionFrames"] else 0
+            rows["action"] += frame_count - 1
+    tensors = {"group_latents": np.concatenate(groups).astype(np.float16),
+               "single_latents": np.concatenate(singles).astype(np.float16),
+               "actions": np.concatenate(actions).astype(np.float32)}
+    if cfg["actionFrames"]:
+        tensors["action_frame_latents"] = np.concatenate(frames_latents).astype(np.float16)
+    tensors.update({k: np.asarray(v, dtype=np.int64) for k, v in offsets.items()})
+    names = [f"synthetic{i}.hdf5" for i in range(len(clips_per_dataset))]
+    write_safetensors(path, tensors, {"prophet": json.dumps(cfg, sort_keys=True), "datasets": json.dumps(names)})
+    print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} KiB): {sum(clips_per_dataset)} clips in {len(names)} datasets")
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--out", default=os.path.join(ROOT, "Fixtures", "prophet-dit", "torch-forward.safetensors"))
+    parser.add_argument("--weights", help="a `prophrl runs export` file: its configuration and weights instead of random ones")
+    parser.add_argument("--synthetic-data", help="write a synthetic dit-data.safetensors here instead")
+    parser.add_argument("--real-config", action="store_true", help="synthetic data for the bottle run's configuration")
+    parser.add_argument("--clips", type=int, nargs="+", default=[30, 12], help="clips per synthetic dataset")
+    parser.add_argument("--seed", type=int, default=0)
+    args = parser.parse_args()
+    torch.set_num_threads(1)
+    if args.synthetic_data:
+        write_synthetic_data(args.synthetic_data, REAL_CONFIG if args.real_config else FIXTURE_CONFIG, args.clips, args.seed)
+    else:
+        write_forward_fixture(args.out, args.seed, args.weights)
+
+
+if __name__ == "__main__":
+    main()
