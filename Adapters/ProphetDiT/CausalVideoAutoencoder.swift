@@ -1,12 +1,12 @@
 import ProphRLCore
 import TensorEngine
 
-/// The project's tiny causal video autoencoder (world-model.md §2.2): 4× in time, 8×8 in space,
-/// `latentChannels` channels. Latent 0 encodes frame 0 alone; latent j ≥ 1 packs frames 4j-3…4j, so it
-/// depends only on frames ≤ 4j.
+/// The project's tiny causal video autoencoder (world-model.md §2.2): 4× in time, 8×8 in space (or 4×4 with
+/// ``ProphetConfiguration/latentDownsampling`` 4), `latentChannels` channels. Latent 0 encodes frame 0 alone; latent
+/// j ≥ 1 packs frames 4j-3…4j, so it depends only on frames ≤ 4j.
 ///
 /// Video tensors are channels-last `[B, T, H, W, 3]` in [-1, 1] with `T = 1 + 4k`; latents are
-/// `[B, 1 + k, H/8, W/8, C]`.
+/// `[B, 1 + k, H/s, W/s, C]` with s the spatial downsampling.
 public final class CausalVideoAutoencoder: Module {
     let down1: Conv2d
     let down2: Conv2d
@@ -31,6 +31,9 @@ public final class CausalVideoAutoencoder: Module {
     /// Latent channels.
     public let latentChannels: Int
     let featureWidth: Int
+    /// Pixels per latent cell along each axis (8, or 4: the third encoder stage keeps the resolution and the decoder
+    /// skips its first upsampling; the parameters are the same either way).
+    let downsampling: Int
 
     /// Creates the autoencoder with seeded PyTorch-default initialisation.
     /// - Throws: ``ValidationError`` for a bad configuration.
@@ -41,7 +44,8 @@ public final class CausalVideoAutoencoder: Module {
         down1 = try Conv2d(3, w[0], kernel: (3, 3), stride: (2, 2), padding: pad, rng: &rng)
         down2 = try Conv2d(w[0], w[1], kernel: (3, 3), stride: (2, 2), padding: pad, rng: &rng)
         encoderBlock1 = try ResidualBlock(channels: w[1], rng: &rng)
-        down3 = try Conv2d(w[1], w[2], kernel: (3, 3), stride: (2, 2), padding: pad, rng: &rng)
+        let thirdStride = configuration.spatialDownsampling == 8 ? 2 : 1
+        down3 = try Conv2d(w[1], w[2], kernel: (3, 3), stride: (thirdStride, thirdStride), padding: pad, rng: &rng)
         encoderBlock2 = try ResidualBlock(channels: w[2], rng: &rng)
         packFirst = try Linear(w[2], c, rng: &rng)
         packGroup = try Linear(4 * w[2], c, rng: &rng)
@@ -57,6 +61,7 @@ public final class CausalVideoAutoencoder: Module {
         latentStd = Parameter(try Tensor.ones([c]), frozen: true)
         latentChannels = c
         featureWidth = w[2]
+        downsampling = configuration.spatialDownsampling
     }
 
     /// Raw (unnormalised) latents μ of `video` `[B, 1 + 4k, H, W, 3]`.
@@ -68,7 +73,7 @@ public final class CausalVideoAutoencoder: Module {
                                                 actual: "\(video.shape)")
         }
         let (b, t, height, width) = (video.shape[0], video.shape[1], video.shape[2], video.shape[3])
-        let (h, w, f) = (height / 8, width / 8, featureWidth)
+        let (h, w, f) = (height / downsampling, width / downsampling, featureWidth)
         var x = try video.reshaped([b * t, height, width, 3])
         x = try down1(x).silu()
         x = try encoderBlock1(down2(x).silu())
@@ -86,7 +91,8 @@ public final class CausalVideoAutoencoder: Module {
     /// Whether decoding can use a reference frame (the model has a trained ``ReferenceRefiner``).
     public var refinesWithReference: Bool { refiner != nil }
 
-    /// Decodes raw latents `[B, 1 + k, h, w, C]` to video `[B, 1 + 4k, 8h, 8w, 3]` (unclamped; see ``decodeClamped(_:)``).
+    /// Decodes raw latents `[B, 1 + k, h, w, C]` to video `[B, 1 + 4k, s·h, s·w, 3]` (s the spatial downsampling;
+    /// unclamped, see ``decodeClamped(_:)``).
     /// With a refiner and a `reference` frame `[B, 1, 8h, 8w, 3]` of the same scene (e.g. the rollout's real first
     /// frame), every decoded frame is sharpened against it; without either, this is the plain decoder.
     /// - Throws: ``ValidationError`` naming `latent` or `reference` for a wrong shape.
@@ -105,13 +111,14 @@ public final class CausalVideoAutoencoder: Module {
         let t = 1 + 4 * (tl - 1)
         var x = try Tensor.concat(parts, axis: 1).reshaped([b * t, h, w, f])
         x = try decoderBlock1(x)
-        x = try decoderBlock2(up1(Self.upsample(x)).silu())
+        x = try decoderBlock2(up1(downsampling == 8 ? Self.upsample(x) : x).silu())
         x = try up2(Self.upsample(x)).silu()
         x = try up3(Self.upsample(x))
         if let refiner, let reference {
-            x = try refiner(decoded: x, reference: Self.repeatedPerFrame(reference, batch: b, frames: t, height: 8 * h, width: 8 * w))
+            x = try refiner(decoded: x, reference: Self.repeatedPerFrame(reference, batch: b, frames: t,
+                                                                            height: downsampling * h, width: downsampling * w))
         }
-        return try x.reshaped([b, t, 8 * h, 8 * w, 3])
+        return try x.reshaped([b, t, downsampling * h, downsampling * w, 3])
     }
 
     /// Decodes and clamps to [-1, 1].

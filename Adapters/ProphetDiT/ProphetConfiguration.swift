@@ -38,6 +38,9 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
     public var referenceRefinerWidth: Int?
     /// Timestep scaling factor s_t of the sinusoidal embedding.
     public var timestepScale: Float
+    /// Spatial downsampling of the autoencoder, 8 or 4 (a 16×16 latent at 64×64, for small objects); nil: 8, as in
+    /// every run saved before the option existed.
+    public var latentDownsampling: Int?
     /// Frames per second of the video.
     public var framesPerSecond: Double
     /// Camera and action semantics that draw action chunks as action frames (needed when ``actionFrames`` is on).
@@ -47,10 +50,12 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
     public var rotatesMemoryKeys: Bool { historyMemory && memoryRoPE == true }
     /// Latent frames per chunk, T_l = 1 + T/4.
     public var latentFrames: Int { 1 + chunkFrames / 4 }
+    /// Pixels per latent cell along each axis (``latentDownsampling``, 8 when absent).
+    public var spatialDownsampling: Int { latentDownsampling ?? 8 }
     /// Latent grid height.
-    public var latentHeight: Int { height / 8 }
+    public var latentHeight: Int { height / spatialDownsampling }
     /// Latent grid width.
-    public var latentWidth: Int { width / 8 }
+    public var latentWidth: Int { width / spatialDownsampling }
 
     /// Creates a configuration; see ``validate()`` for the rules.
     public init(width: Int = 64, height: Int = 64, chunkFrames: Int = 20, actionDimension: Int = 7,
@@ -105,6 +110,9 @@ public struct ProphetConfiguration: Sendable, Equatable, Codable {
         try Validate.atLeastOne(depth, "depth")
         try Validate.atLeastOne(adaLNRank, "adaLNRank")
         if let width = referenceRefinerWidth { try Validate.atLeastOne(width, "referenceRefinerWidth") }
+        if let factor = latentDownsampling, factor != 4 && factor != 8 {
+            throw ValidationError.invalid(argument: "latentDownsampling", reason: "expected 4 or 8, got \(factor)")
+        }
         if historyLatents != 15 {
             throw ValidationError.invalid(argument: "historyLatents", reason: "expected 15 (12 | 2 | 1 segments), got \(historyLatents)")
         }

@@ -46,11 +46,17 @@ struct WorldTrainCommand: ParsableCommand {
     var autoencoderFrom: String?
     @Option(help: "New frames per chunk (a multiple of 4; 20 by default). Match the policy's chunk for RL inside Prophet.")
     var chunkFrames: Int?
+    @Option(help: "Pixels per latent cell: 8 (default; an 8×8 latent at 64×64) or 4 (16×16, for small objects; 4× the DiT's tokens).")
+    var latentDownsampling: Int?
 
-    /// The configuration named by `--config`, with `--chunk-frames` and the data's frame rate applied.
+    /// The configuration named by `--config`, with `--chunk-frames`, `--latent-downsampling` and the data's frame rate applied.
     func prophetConfiguration() throws -> ProphetConfiguration {
         var prophet = try WorldSupport.configuration(named: config)
         if let chunkFrames { prophet.chunkFrames = chunkFrames }
+        if let latentDownsampling, latentDownsampling != 4 && latentDownsampling != 8 {
+            throw CLIError("--latent-downsampling: expected 4 or 8, got \(latentDownsampling)")
+        }
+        prophet.latentDownsampling = latentDownsampling
         prophet.framesPerSecond = try WorldSupport.framesPerSecond(training.data)
         do { try prophet.validate() } catch { throw CLIError("--chunk-frames: \(error)") }
         return prophet
@@ -79,6 +85,7 @@ struct WorldTrainCommand: ParsableCommand {
             }
             prophet.encoderWidths = sourceConfig.prophet.encoderWidths
             prophet.latentChannels = sourceConfig.prophet.latentChannels
+            prophet.latentDownsampling = sourceConfig.prophet.latentDownsampling
             autoencoder = source.autoencoder.parameters()
             options.autoencoderSteps = 0
         }

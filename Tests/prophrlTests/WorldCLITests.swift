@@ -64,5 +64,9 @@ struct WorldCLITests {
         #expect(missing.status != 0 && missing.output.contains("--model"))
         let badConfig = try CLITests.run(["world", "train", "--data", data, "--out", "\(dir)/x.sqlite", "--config", "huge"])
         #expect(badConfig.status != 0 && badConfig.output.contains("--config"))
+        let badFactor = try CLITests.run(["world", "train", "--data", data, "--out", "\(dir)/y.sqlite", "--config", "tiny",
+                                          "--latent-downsampling", "2"])
+        #expect(badFactor.status != 0 && badFactor.output.contains("--latent-downsampling: expected 4 or 8"), "\(badFactor.output)")
+        #expect(!FileManager.default.fileExists(atPath: "\(dir)/y.sqlite"))
     }
 }
