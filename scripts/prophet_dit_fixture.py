@@ -135,6 +135,35 @@ def write_synthetic_data(path, config, clips_per_dataset=(30, 12), seed=0):
     print(f"wrote {path} ({os.path.getsize(path) / 1024:.0f} KiB): {sum(clips_per_dataset)} clips in {len(names)} datasets")
 
 
+def check_data(path, samples=200, seed=0):
+    """The trainer's vectorised batch gather against a naive per-sample reading of the file in the order of the Swift
+    ProphetDataset.sample: latents = single latent of frame 4m, then group latents m+1…m+T/4; history = group latents
+    m−14…m with zeros for g < 1; actions = rows 4m…4m+T−1; action frames = window m. Exits non-zero on a mismatch."""
+    from prophet_dit_train import DiTData
+    data = DiTData(path, torch.device("cpu"), val_fraction=0.0)
+    arrays, _ = read_safetensors(path)
+    generator = torch.Generator().manual_seed(seed)
+    clips, m = data.sample_indices(samples, generator, per_sample_dataset=True)
+    latents, history, actions, frames = data.gather(clips, m)
+    T, A = data.T, data.A
+    worst = 0.0
+    for i, (clip, mi) in enumerate(zip(clips.tolist(), m.tolist())):
+        lo, ao, so = (int(arrays[n][clip]) for n in ("clip_latent_offset", "clip_action_offset", "clip_start_offset"))
+        starts = (int(arrays["clip_frames"][clip]) - 1 - T) // 4 + 1
+        assert 0 <= mi < starts, f"sample {i}: chunk start {mi} outside the clip's {starts}"
+        expected = [arrays["single_latents"][lo + mi]] + [arrays["group_latents"][lo + g] for g in range(mi + 1, mi + T // 4 + 1)]
+        past = [arrays["group_latents"][lo + g] if g >= 1 else np.zeros_like(arrays["group_latents"][0]) for g in range(mi - 14, mi + 1)]
+        rows = arrays["actions"][ao + 4 * mi: ao + 4 * mi + T].reshape(T * A)
+        pairs = [(latents[i], np.stack(expected)), (history[i], np.stack(past)), (actions[i], rows)]
+        if frames is not None:
+            pairs.append((frames[i], arrays["action_frame_latents"][so + mi]))
+        for got, want in pairs:
+            worst = max(worst, float(np.abs(got.numpy().astype(np.float64) - want.astype(np.float64)).max()))
+    print(f"{path}: {samples} sampled chunks from {len(set(clips.tolist()))} clips; max |gather − naive| = {worst:g}")
+    if worst > 0:
+        sys.exit("the trainer's gather differs from the naive reading")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(ROOT, "Fixtures", "prophet-dit", "torch-forward.safetensors"))
@@ -143,9 +172,12 @@ def main():
     parser.add_argument("--real-config", action="store_true", help="synthetic data for the bottle run's configuration")
     parser.add_argument("--clips", type=int, nargs="+", default=[30, 12], help="clips per synthetic dataset")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--check-data", help="check the trainer's batch gather on this dit-data file against a naive reading")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    if args.synthetic_data:
+    if args.check_data:
+        check_data(args.check_data, seed=args.seed)
+    elif args.synthetic_data:
         write_synthetic_data(args.synthetic_data, REAL_CONFIG if args.real_config else FIXTURE_CONFIG, args.clips, args.seed)
     else:
         write_forward_fixture(args.out, args.seed, args.weights)
