@@ -18,15 +18,21 @@ public enum DiTTrainingSet {
     /// `clip_groups`; `action_frame_latents` `[NS, F, h, w, C]` (one per chunk start, only with action frames),
     /// `clip_start_offset`, `clip_starts`; `actions` `[NA, A]` (frameCount − 1 per clip), `clip_action_offset`,
     /// `clip_frames`; `clip_dataset` (index into `datasets`).
-    /// - Parameter autoencoder: the trained autoencoder whose latent statistics are already set (it is frozen here).
+    /// - Parameters:
+    ///   - autoencoder: the trained autoencoder whose latent statistics are already set (it is frozen here).
+    ///   - encoded: called after each dataset is encoded (the slow part), with its index.
     /// - Throws: ``ValidationError`` naming `datasets` when empty or built for another configuration.
-    public static func tensors(_ datasets: [ProphetDataset], autoencoder: CausalVideoAutoencoder) throws -> [NamedTensor] {
+    public static func tensors(_ datasets: [ProphetDataset], autoencoder: CausalVideoAutoencoder,
+                               encoded: (Int) -> Void = { _ in }) throws -> [NamedTensor] {
         guard let configuration = datasets.first?.configuration else { throw ValidationError.empty(argument: "datasets") }
         if let other = datasets.first(where: { $0.configuration != configuration }) {
             throw ValidationError.invalid(argument: "datasets", reason: "expected one configuration, '\(other.name)' differs")
         }
         autoencoder.freeze()
-        for dataset in datasets { try dataset.cacheLatents(autoencoder, computeStatistics: false) }
+        for (index, dataset) in datasets.enumerated() {
+            try dataset.cacheLatents(autoencoder, computeStatistics: false)
+            encoded(index)
+        }
         let cfg = configuration, grid = [cfg.latentHeight, cfg.latentWidth, cfg.latentChannels]
         var groups: [Float] = [], singles: [Float] = [], actionFrames: [Float] = [], actions: [Float] = []
         var latentOffset: [Int64] = [], groupCounts: [Int64] = [], startOffset: [Int64] = [], startCounts: [Int64] = []

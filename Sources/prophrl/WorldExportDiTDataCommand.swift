@@ -27,10 +27,14 @@ struct WorldExportDiTDataCommand: ParsableCommand {
         let started = Clock.now
         let datasets = try data.map { path in
             let dataset = try ProphetDataset(name: path, episodes: try WorldSupport.episodes(path), configuration: config.prophet)
-            print("\(path): \(dataset.episodeCount) episodes, \(dataset.chunkCount) chunks")
+            FileHandle.standardOutput.write(Data("\(path): \(dataset.episodeCount) episodes, \(dataset.chunkCount) chunks\n".utf8))
             return dataset
         }
-        let tensors = try DiTTrainingSet.tensors(datasets, autoencoder: prophet.autoencoder)
+        let tensors = try DiTTrainingSet.tensors(datasets, autoencoder: prophet.autoencoder) { index in
+            // Unbuffered, so a log shows each dataset as it finishes.
+            FileHandle.standardOutput.write(Data(String(format: "encoded %@ (%d/%d), %.1f s\n", datasets[index].name, index + 1,
+                                                        datasets.count, Clock.now - started).utf8))
+        }
         let names = String(decoding: try JSONEncoder().encode(data.map { ($0 as NSString).lastPathComponent }), as: UTF8.self)
         let prophetJSON = String(decoding: try JSONEncoder().encode(config.prophet), as: UTF8.self)
         let bytes = try Safetensors.encode(tensors, metadata: ["prophet": prophetJSON, "datasets": names, "model": model])
