@@ -44,15 +44,16 @@ struct WorldDiTTransferCLITests {
         let load = try CLITests.run(["world", "import-dit", "--model", run, "--weights", denoiser, "--out", imported])
         #expect(load.status == 0 && load.output.contains("imported"), "\(load.output)")
         // The same weights give the same rollout numbers.
-        var reports: [String] = []
+        var reports: [[Double]] = []
         for (model, json) in [(run, "\(dir)/a.json"), (imported, "\(dir)/b.json")] {
             let eval = try CLITests.run(["world", "eval", "--model", model, "--data", data, "--chunks", "1", "--episodes", "1",
                                          "--steps", "2", "--threads", "1", "--no-flow", "--json", json])
             #expect(eval.status == 0, "\(eval.output)")
             let report = try JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: json))) as? [String: Any]
-            reports.append("\(report?["prophet"] ?? "missing")")
+            let prophet = try #require(report?["prophet"] as? [String: Any])
+            reports.append(try ["psnr", "ssim"].map { try #require(prophet[$0] as? Double) })
         }
-        #expect(reports.count == 2 && reports[0] == reports[1] && !reports[0].contains("missing"), "\(reports)")
+        #expect(reports.count == 2 && reports[0] == reports[1], "\(reports)")
 
         let again = try CLITests.run(["world", "import-dit", "--model", run, "--weights", denoiser, "--out", imported])
         #expect(again.status != 0 && again.output.contains("--out"), "\(again.output)")
