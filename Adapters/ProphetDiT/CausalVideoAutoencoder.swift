@@ -93,7 +93,7 @@ public final class CausalVideoAutoencoder: Module {
 
     /// Decodes raw latents `[B, 1 + k, h, w, C]` to video `[B, 1 + 4k, s·h, s·w, 3]` (s the spatial downsampling;
     /// unclamped, see ``decodeClamped(_:)``).
-    /// With a refiner and a `reference` frame `[B, 1, 8h, 8w, 3]` of the same scene (e.g. the rollout's real first
+    /// With a refiner and a `reference` frame `[B, 1, s·h, s·w, 3]` of the same scene (e.g. the rollout's real first
     /// frame), every decoded frame is sharpened against it; without either, this is the plain decoder.
     /// - Throws: ``ValidationError`` naming `latent` or `reference` for a wrong shape.
     public func decode(_ latent: Tensor, reference: Tensor? = nil) throws -> Tensor {

@@ -3,7 +3,7 @@ import TensorEngine
 
 /// The DiT's training data of some datasets as named tensors (world-model.md §9 step 2): the autoencoder's
 /// normalised latents, the raw action rows and the action-frame latents of every clip, concatenated over clips with
-/// per-clip offsets. A process without the autoencoder (`scripts/prophet_dit_torch.py` on a GPU) rebuilds from them
+/// per-clip offsets. A process without the autoencoder (`scripts/prophet_dit_train.py` on a GPU) rebuilds from them
 /// exactly the samples ``ProphetDataset/sample(_:start:)`` gives ``ProphetTrainer``.
 ///
 /// ```swift

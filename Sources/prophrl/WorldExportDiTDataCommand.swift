@@ -6,7 +6,7 @@ import TensorEngine
 
 /// `prophrl world export-dit-data`: the DiT's training set of a trained run (its frozen autoencoder's latents of the
 /// datasets, the actions and action-frame latents) as one safetensors file, for training the denoiser on another
-/// machine with `scripts/prophet_dit_torch.py`; `world import-dit` brings the weights back.
+/// machine with `scripts/prophet_dit_train.py`; `world import-dit` brings the weights back.
 struct WorldExportDiTDataCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "export-dit-data",

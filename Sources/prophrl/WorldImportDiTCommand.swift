@@ -7,7 +7,7 @@ import ProphRLCore
 import TensorEngine
 
 /// `prophrl world import-dit`: a new world-model run made of a trained run's autoencoder (and refiner) and a
-/// denoiser trained elsewhere (`scripts/prophet_dit_torch.py`), whose safetensors carries `denoiser.*` tensors and
+/// denoiser trained elsewhere (`scripts/prophet_dit_train.py`), whose safetensors carries `denoiser.*` tensors and
 /// its configuration in the metadata. The denoiser may differ in width, depth, heads and adaLN rank; everything the
 /// autoencoder and the data fix must match the run.
 struct WorldImportDiTCommand: ParsableCommand {
