@@ -10,6 +10,8 @@
         swift test --filter TorchPortTests).
     python3 scripts/prophet_dit_fixture.py --synthetic-data /tmp/dit-data.safetensors [--real-config]
         writes a synthetic training-data file in the format of the Swift DiTTrainingSet (to test the data path).
+    python3 scripts/prophet_dit_fixture.py --check-data dit-data.safetensors[.xz] | --check-loss
+        checks the trainer's batch gather / its motion-weighted loss against naive readings (exit 1 on a mismatch).
 
 Weights and inputs are rounded to float16 and stored as F16 (exact in both languages, half the size); the forward
 runs in float64 and the velocity is stored as F32. Seeded and deterministic.
@@ -24,7 +26,7 @@ import torch
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from prophet_dit_torch import (CONDITIONING_TIMESTEP, ProphetDenoiser, config_from_metadata, full_config,  # noqa: E402
-                               latent_frames, read_safetensors, write_safetensors)
+                               latent_frames, read_safetensors, rectified_flow_loss, write_safetensors)
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
@@ -164,6 +166,58 @@ def check_data(path, samples=200, seed=0):
         sys.exit("the trainer's gather differs from the naive reading")
 
 
+def check_motion_loss(seed=0, strength=4.0):
+    """The motion-weighted loss against a naive per-element reading: for every sample, frame f ≥ 1 and position (y, x),
+    m = mean_c |x_f − x_0|, w = 1 + s·m / mean(m over the sample), loss = Σ w·(v − target)² / (C·Σ w). Also checks
+    that strength 0 gives the plain mean and that a clip whose every position moves equally gives the plain loss.
+    Exits non-zero on a mismatch."""
+    from prophet_dit_torch import motion_weights
+    config = full_config(FIXTURE_CONFIG)
+    torch.manual_seed(seed)
+    model = ProphetDenoiser(config).double()
+    with torch.no_grad():  # the zero-initialised output layer would make v ≡ 0
+        for parameter in model.parameters():
+            parameter.add_(0.1 * torch.randn_like(parameter))
+    b, f, h, w, c = 2, latent_frames(config), 8, 8, config["latentChannels"]
+    latents = torch.randn(b, f, h, w, c, dtype=torch.float64)
+    frames = torch.randn(b, f, h, w, c, dtype=torch.float64) if config["actionFrames"] else None
+    actions = model.prepared_actions(torch.randn(b, config["chunkFrames"] * config["actionDimension"], dtype=torch.float64))
+    history = torch.randn(b, 15, h, w, c, dtype=torch.float64)
+    noise = torch.randn(b, f, h, w, c, dtype=torch.float64)
+    t = torch.tensor([0.3, 0.7], dtype=torch.float64)
+    got = rectified_flow_loss(model, latents, frames, actions, history, t=t, noise=noise, motion_weight=strength).item()
+    plain = rectified_flow_loss(model, latents, frames, actions, history, t=t, noise=noise).item()
+    tb = t.view(b, 1, 1, 1, 1)
+    u = torch.cat([latents[:, :1], (1 - tb) * latents[:, 1:] + tb * noise[:, 1:]], dim=1)
+    timesteps = torch.cat([torch.full((b, 1), CONDITIONING_TIMESTEP, dtype=torch.float64), t[:, None].expand(b, f - 1)], 1)
+    with torch.no_grad():
+        v = model(u, frames, timesteps, actions, history).numpy()
+    x, e = latents.numpy(), noise.numpy()
+    numerator = denominator = 0.0
+    for i in range(b):
+        moved = [[[sum(abs(x[i, fi, y, xx, ch] - x[i, 0, y, xx, ch]) for ch in range(c)) / c for xx in range(w)]
+                  for y in range(h)] for fi in range(1, f)]
+        mean = sum(sum(sum(row) for row in frame) for frame in moved) / ((f - 1) * h * w)
+        for fi in range(1, f):
+            for y in range(h):
+                for xx in range(w):
+                    weight = 1 + strength * moved[fi - 1][y][xx] / mean
+                    for ch in range(c):
+                        numerator += weight * (v[i, fi, y, xx, ch] - (e[i, fi, y, xx, ch] - x[i, fi, y, xx, ch])) ** 2
+                    denominator += weight * c
+    naive = numerator / denominator  # float64; the loss itself is taken in float32
+    uniform = latents.clone()
+    uniform[:, 1:] = uniform[:, :1] + 0.5  # every position moves by the same amount
+    flat = motion_weights(uniform, strength)
+    zero = rectified_flow_loss(model, latents, frames, actions, history, t=t, noise=noise, motion_weight=0.0).item()
+    print(f"motion-weighted loss {got:.12g}, naive {naive:.12g}, plain {plain:.12g}; uniform-motion weights "
+          f"{flat.min().item():g}…{flat.max().item():g}")
+    if abs(got - naive) > 1e-6 * abs(naive) or zero != plain or not torch.allclose(flat, torch.full_like(flat, 1 + strength)):
+        sys.exit("the motion-weighted loss differs from the naive reading")
+    if abs(got - plain) < 1e-6 * plain:
+        sys.exit("the motion weights changed nothing")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--out", default=os.path.join(ROOT, "Fixtures", "prophet-dit", "torch-forward.safetensors"))
@@ -173,9 +227,12 @@ def main():
     parser.add_argument("--clips", type=int, nargs="+", default=[30, 12], help="clips per synthetic dataset")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--check-data", help="check the trainer's batch gather on this dit-data file against a naive reading")
+    parser.add_argument("--check-loss", action="store_true", help="check the motion-weighted loss against a naive reading")
     args = parser.parse_args()
     torch.set_num_threads(1)
-    if args.check_data:
+    if args.check_loss:
+        check_motion_loss(args.seed)
+    elif args.check_data:
         check_data(args.check_data, seed=args.seed)
     elif args.synthetic_data:
         write_synthetic_data(args.synthetic_data, REAL_CONFIG if args.real_config else FIXTURE_CONFIG, args.clips, args.seed)

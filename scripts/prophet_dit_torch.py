@@ -470,9 +470,21 @@ def sample_timesteps(batch, frames, generator=None, device="cpu"):
     return torch.sigmoid(n + 0.5 * math.log(frames)).float()
 
 
-def rectified_flow_loss(model, latents, action_frame_latents, actions, history, t=None, noise=None, generator=None):
+def motion_weights(latents, strength):
+    """Per-position loss weights [B, F−1, H, W, 1] for frames 1…: 1 + strength · m / mean(m), where m is the mean over
+    channels of |x_f − x_0| (what moved since the clip's clean first frame) and the mean is per sample. The arm and
+    the object it carries are a few percent of the latent positions; without weights the static table dominates."""
+    moved = (latents[:, 1:].float() - latents[:, :1].float()).abs().mean(dim=-1, keepdim=True)
+    scale = moved.mean(dim=(1, 2, 3, 4), keepdim=True).clamp_min(1e-6)
+    return 1 + strength * moved / scale
+
+
+def rectified_flow_loss(model, latents, action_frame_latents, actions, history, t=None, noise=None, generator=None,
+                        motion_weight=0.0):
     """Mean over frames 1… of (v − (ε − x₀))², u = (1 − t)·x₀ + t·ε for frames 1…, frame 0 the clean latent at the
-    conditioning timestep. `t` [B] (or a float) replaces the sampled timesteps; `noise` replaces ε."""
+    conditioning timestep. `t` [B] (or a float) replaces the sampled timesteps; `noise` replaces ε. With
+    `motion_weight` > 0 the mean is weighted by `motion_weights` (a weighted average: uniform motion gives the
+    plain loss); the Swift trainer has only the plain loss."""
     b, f = latents.shape[:2]
     if noise is None:
         noise = torch.randn(latents.shape, generator=generator, device=latents.device, dtype=latents.dtype)
@@ -485,4 +497,8 @@ def rectified_flow_loss(model, latents, action_frame_latents, actions, history, 
                            t[:, None].expand(b, f - 1)], dim=1)
     velocity = model(u, action_frame_latents, timesteps, actions, history)
     target = noise[:, 1:] - latents[:, 1:]
-    return (velocity[:, 1:].float() - target.float()).pow(2).mean()
+    error = (velocity[:, 1:].float() - target.float()).pow(2)
+    if motion_weight <= 0:
+        return error.mean()
+    weights = motion_weights(latents, motion_weight)
+    return (weights * error).sum() / (weights.sum() * error.shape[-1])

@@ -259,7 +259,7 @@ def train(args):
         actions = model.prepared_actions(raw)
         with torch.autocast(device.type, dtype=amp_dtype, enabled=amp_dtype is not None):
             return rectified_flow_loss(fn, latents, frames, actions, history if config["historyMemory"] else None,
-                                       generator=generator)
+                                       generator=generator, motion_weight=args.motion_weight)
 
     step, best_val = 0, None
     while step < args.steps:
@@ -352,6 +352,9 @@ def main(argv=None):
     parser.add_argument("--weight-decay", type=float, default=0.01)
     parser.add_argument("--memory-dropout", type=float, default=0.1)
     parser.add_argument("--history-noise", type=float, default=0.1)
+    parser.add_argument("--motion-weight", type=float, default=0.0,
+                        help="weight the training loss by 1 + w·(motion since the clip's first frame)/mean; "
+                             "validation stays unweighted (0 = the Swift trainer's plain loss)")
     parser.add_argument("--per-sample-dataset", action="store_true",
                         help="draw the dataset per sample instead of once per batch (Swift: once per batch)")
     parser.add_argument("--seed", type=int, default=0)
