@@ -19,6 +19,8 @@ extension RLTrainCommand {
         var reportAgreement: Bool
         /// Inside Prophet with `--physics-shadow`: the audited environment's episodes, drained after each iteration.
         var audit: ImaginationAudit?
+        /// Whether the reward is the physics shadow's outcome itself (`--reward physics-shadow`): no judged-vs-physics gap.
+        var shadowReward = false
 
         /// Runs iterations `start..<file.iterations` of `trainer`, checkpointing its policy.
         func run<Env: Environment>(_ trainer: GRPOTrainer<FlowPolicy, Env>, task: SimTask) async throws {
@@ -43,7 +45,7 @@ extension RLTrainCommand {
                     let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
                     metrics["judge_agreement"] = Double(agree) / Double(max(report.rewards.count, 1))
                 }
-                if audit != nil {
+                if audit != nil && !shadowReward {
                     // The rollouts' success is the physics outcome of the imagined actions; reward is the judged imagination.
                     metrics["imagination_gap"] = report.meanReward - report.successRate
                 }
@@ -51,7 +53,10 @@ extension RLTrainCommand {
                 print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
                              iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
                              report.gradientNorm, seconds))
-                if let audit {
+                if let audit, shadowReward {
+                    print(String(format: "        physics replay of the imagined actions: success %.3f (the reward)", report.successRate))
+                    try await audit.record(iteration: iteration)
+                } else if let audit {
                     print(String(format: "        physics replay of the imagined actions: success %.3f vs judged %.3f (gap %+.3f)",
                                  report.successRate, report.meanReward, report.meanReward - report.successRate))
                     try await audit.record(iteration: iteration)

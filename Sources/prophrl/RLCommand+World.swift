@@ -21,12 +21,15 @@ struct WorldRL: Sendable {
     var physicsShadow = false
     /// With ``physicsShadow``: an HDF5 file that receives every imagined episode with its physics label.
     var imaginedOut: String?
+    /// With ``physicsShadow``: the shadow's physics outcome is the reward (`--reward physics-shadow`, a diagnostic).
+    var shadowReward = false
 
-    /// Prophet (fast sampler) over the recorded starts of `task`, in robot units (wrap it in the policy's scaling).
+    /// Prophet (fast sampler) over the recorded starts of `task`, in robot units (wrap it in the policy's scaling);
+    /// `judge` ends rollouts early on success with `--judge-terminates`.
     /// - Throws: ``WorldModelRLError`` when Prophet's chunk, frame size or rate does not match the policy and the starts;
     ///   `CLIError` naming `--starts` when it has no episode of `task`.
     func environment(policy: FlowPolicy, task: SimTask, resolution: Int, maxChunks: Int,
-                     judge: VideoJudge) async throws -> WorldModelEnvironment<ProphetWorldModel> {
+                     judge: VideoJudge?) async throws -> WorldModelEnvironment<ProphetWorldModel> {
         let (model, _) = try WorldSupport.loadModel(prophet)
         let world = ProphetWorldModel(model: model, sampler: .fast)
         let episodes = try WorldSupport.episodes(starts).filter { $0.task == task.rawValue }

@@ -42,7 +42,7 @@ struct RLTrainCommand: ParsableCommand {
     @Option(help: "The RL run file (SQLite checkpoints and metrics).") var out: String
     @Option(help: "PNG file prefix for the diagnostic plots (default: --out without extension).") var plot: String?
     @Option(help: "Square camera resolution; must match the policy's training data.") var resolution: Int = 64
-    @Option(help: "Reward: 'oracle' (the simulator's success predicate), 'judge:PATH' (a learned video judge run file; 0/1 at its threshold) or 'judge-p:PATH' (the judge's P(success) as a continuous reward).")
+    @Option(help: "Reward: 'oracle' (the simulator's success predicate), 'judge:PATH' (a learned video judge run file; 0/1 at its threshold), 'judge-p:PATH' (the judge's P(success) as a continuous reward), or, as a diagnostic with --world --physics-shadow, 'physics-shadow' (the open-loop physics outcome of the imagined actions: a perfect judge of what the actions do; it needs the simulator, so it is not the method).")
     var reward: String = "oracle"
     @Option(help: "A Prophet run file ('world train --chunk-frames 4'): RL inside the world model instead of the simulator.")
     var world: String?
@@ -90,6 +90,7 @@ struct RLTrainCommand: ParsableCommand {
             if judgeTerminates { throw CLIError("--judge-terminates: only meaningful with --world") }
             if physicsShadow { throw CLIError("--physics-shadow: only meaningful with --world") }
             if imaginedOut != nil { throw CLIError("--imagined-out: only meaningful with --world --physics-shadow") }
+            if reward == Self.shadowReward { throw CLIError("--reward physics-shadow: only meaningful with --world --physics-shadow") }
             return nil
         }
         if imaginedOut != nil && !physicsShadow { throw CLIError("--imagined-out: needs --physics-shadow (the labels come from physics)") }
@@ -98,24 +99,31 @@ struct RLTrainCommand: ParsableCommand {
             throw CLIError("\(option): no such file '\(path)'")
         }
         if reward == "oracle" { throw CLIError(WorldModelRLError.oracleReward.description) }
+        if reward == Self.shadowReward && !physicsShadow {
+            throw CLIError("--reward physics-shadow: needs --physics-shadow (the reward is the shadow simulator's outcome)")
+        }
+        if reward == Self.shadowReward && judgeTerminates { throw CLIError("--judge-terminates: needs a judge reward") }
         let offsets = startChunks.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !offsets.isEmpty, offsets.allSatisfy({ ($0 ?? -1) >= 0 }) else {
             throw CLIError("--start-chunks: expected comma-separated chunk offsets ≥ 0, e.g. 0,4,8; got '\(startChunks)'")
         }
         return WorldRL(prophet: world, starts: starts, startChunks: offsets.compactMap { $0 }, judgeTerminates: judgeTerminates,
-                       physicsShadow: physicsShadow, imaginedOut: imaginedOut)
+                       physicsShadow: physicsShadow, imaginedOut: imaginedOut, shadowReward: reward == Self.shadowReward)
     }
+
+    /// The `--reward` value that makes the physics shadow's outcome the reward (a diagnostic, not the method).
+    static let shadowReward = "physics-shadow"
 
     /// Whether `--reward` asks for the judge's P(success) rather than its 0/1 verdict.
     static func isProbabilityReward(_ reward: String) -> Bool { reward.hasPrefix("judge-p:") }
 
-    /// The judge run file of `--reward judge:PATH` or `judge-p:PATH`, nil for `oracle`.
+    /// The judge run file of `--reward judge:PATH` or `judge-p:PATH`, nil for `oracle` and `physics-shadow`.
     static func judgePath(_ reward: String) throws -> String? {
-        if reward == "oracle" { return nil }
+        if reward == "oracle" || reward == shadowReward { return nil }
         let prefix = isProbabilityReward(reward) ? "judge-p:" : "judge:"
         guard reward.hasPrefix(prefix), reward.count > prefix.count else {
-            throw CLIError("--reward: expected 'oracle', 'judge:PATH' or 'judge-p:PATH', got \(reward)")
+            throw CLIError("--reward: expected 'oracle', 'judge:PATH', 'judge-p:PATH' or 'physics-shadow', got \(reward)")
         }
         let path = String(reward.dropFirst(prefix.count))
         guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--reward: no judge run file at \(path)") }
@@ -141,7 +149,8 @@ struct RLTrainCommand: ParsableCommand {
             file.options.outerSteps = (task.stepLimit + policy.configuration.chunkSteps - 1) / policy.configuration.chunkSteps
         }
         if start == 0, (try? store.runRecord()) == nil {
-            let rewardName: String = judgePath.map { (probabilityReward ? "judge-p:" : "judge:") + $0 } ?? "oracle"
+            let rewardName: String = judgePath.map { (probabilityReward ? "judge-p:" : "judge:") + $0 }
+                ?? (world?.shadowReward == true ? shadowReward : "oracle")
             let environmentName: String = world.map { "prophet:" + $0.prophet } ?? "simulator"
             let startsValue: JSONValue = world.map { JSONValue.string($0.starts) } ?? .null
             let config = JSONValue.object([(FlowPolicy.configurationKey, policy.configuration.json), ("rl", file.json),
@@ -168,6 +177,11 @@ struct RLTrainCommand: ParsableCommand {
                 : .model(loaded, framesPerSecond: 10)
             print("reward: learned video judge \(judgePath)\(probabilityReward ? ", P(success) as the reward" : "")"
                   + (world == nil ? " (training success below is still the simulator's, for reference)" : ""))
+        } else if world?.shadowReward == true {
+            // PhysicsShadowEnvironment reports the physics outcome as each step's success.
+            rewardSource = .environmentSuccess
+            print("reward: the physics shadow's outcome of the imagined actions (a diagnostic: a perfect judge of what the "
+                  + "actions do, from the simulator)")
         } else {
             rewardSource = .environmentSuccess
             print("reward: simulator oracle (success predicate)")
@@ -178,13 +192,14 @@ struct RLTrainCommand: ParsableCommand {
         var loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix,
                                 reportAgreement: judgePath != nil && (world == nil || world?.physicsShadow == true))
         if let world {
-            guard let judge else { throw CLIError(WorldModelRLError.oracleReward.description) }
+            if judge == nil && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
                                                       maxChunks: file.options.outerSteps, judge: judge)
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
                   + (world.startChunks == [0] ? "" : " at chunks \(world.startChunks.map(String.init).joined(separator: ","))")
                   + (world.judgeTerminates ? "; the judge ends rollouts early on success" : ""))
             if world.physicsShadow {
+                loop.shadowReward = world.shadowReward
                 let audited = PhysicsShadowEnvironment(
                     world: prophet, shadow: try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution))
                 print("physics shadow: each imagined rollout's actions are replayed open-loop in the simulator from its start's seed"

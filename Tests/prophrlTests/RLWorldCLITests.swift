@@ -70,6 +70,29 @@ struct RLWorldCLITests {
             #expect(verdict == "success: recorded true, replayed true" || verdict == "success: recorded false, replayed false",
                     "\(replay.output)")
         }
+        // The diagnostic reward: the physics shadow's outcome of the imagined actions is the reward itself.
+        let shadow = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                       "--world", prophet, "--starts", demos, "--reward", "physics-shadow", "--physics-shadow",
+                                       "--out", "\(dir)/rl-shadow.sqlite"])
+        #expect(shadow.status == 0 && shadow.output.contains("reward: the physics shadow's outcome"), "\(shadow.output)")
+        let lines = shadow.output.split(separator: "\n").map(String.init)
+        let rewardValue = lines.first { $0.hasPrefix("iter 1: reward ") }.flatMap { Double($0.dropFirst(15).prefix(5)) }
+        let physicsValue = lines.first { $0.contains("(the reward)") }
+            .flatMap { $0.components(separatedBy: "success ").last.flatMap { Double($0.prefix(5)) } }
+        #expect(rewardValue != nil && rewardValue == physicsValue, "reward must be the physics outcome: \(shadow.output)")
+        let shadowShow = try CLITests.run(["runs", "show", "\(dir)/rl-shadow.sqlite"])
+        #expect(shadowShow.output.contains("physics-shadow") && !shadowShow.output.contains("imagination_gap"), "\(shadowShow.output)")
+        for (extra, message) in [([String](), "--reward physics-shadow: needs --physics-shadow"),
+                                 (["--physics-shadow", "--judge-terminates"], "--judge-terminates: needs a judge reward")] {
+            let refused = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--world", prophet, "--starts", demos,
+                                            "--reward", "physics-shadow", "--out", "\(dir)/ps.sqlite"] + extra)
+            #expect(refused.status != 0 && refused.output.contains(message), "\(refused.output)")
+        }
+        let shadowInSim = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--reward", "physics-shadow",
+                                            "--out", "\(dir)/pss.sqlite"])
+        #expect(shadowInSim.status != 0 && shadowInSim.output.contains("only meaningful with --world --physics-shadow"),
+                "\(shadowInSim.output)")
+
         let negative = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--world", prophet, "--starts", demos,
                                          "--start-chunks", "0,-2", "--reward", "judge:\(judge)", "--out", "\(dir)/n.sqlite"])
         #expect(negative.status != 0 && negative.output.contains("--start-chunks: expected comma-separated chunk offsets"), "\(negative.output)")
