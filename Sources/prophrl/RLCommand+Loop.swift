@@ -53,12 +53,11 @@ extension RLTrainCommand {
                 print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
                              iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
                              report.gradientNorm, seconds))
-                if let audit, shadowReward {
-                    print(String(format: "        physics replay of the imagined actions: success %.3f (the reward)", report.successRate))
-                    try await audit.record(iteration: iteration)
-                } else if let audit {
-                    print(String(format: "        physics replay of the imagined actions: success %.3f vs judged %.3f (gap %+.3f)",
-                                 report.successRate, report.meanReward, report.meanReward - report.successRate))
+                if let audit {
+                    print(shadowReward
+                          ? String(format: "        physics replay of the imagined actions: success %.3f (the reward)", report.successRate)
+                          : String(format: "        physics replay of the imagined actions: success %.3f vs judged %.3f (gap %+.3f)",
+                                   report.successRate, report.meanReward, report.meanReward - report.successRate))
                     try await audit.record(iteration: iteration)
                 }
                 if let agreement = metrics["judge_agreement"] {

@@ -99,17 +99,18 @@ struct RLTrainCommand: ParsableCommand {
             throw CLIError("\(option): no such file '\(path)'")
         }
         if reward == "oracle" { throw CLIError(WorldModelRLError.oracleReward.description) }
-        if reward == Self.shadowReward && !physicsShadow {
+        let shadowReward = reward == Self.shadowReward
+        if shadowReward && !physicsShadow {
             throw CLIError("--reward physics-shadow: needs --physics-shadow (the reward is the shadow simulator's outcome)")
         }
-        if reward == Self.shadowReward && judgeTerminates { throw CLIError("--judge-terminates: needs a judge reward") }
+        if shadowReward && judgeTerminates { throw CLIError("--judge-terminates: needs a judge reward") }
         let offsets = startChunks.split(separator: ",", omittingEmptySubsequences: false)
             .map { Int($0.trimmingCharacters(in: .whitespaces)) }
         guard !offsets.isEmpty, offsets.allSatisfy({ ($0 ?? -1) >= 0 }) else {
             throw CLIError("--start-chunks: expected comma-separated chunk offsets ≥ 0, e.g. 0,4,8; got '\(startChunks)'")
         }
         return WorldRL(prophet: world, starts: starts, startChunks: offsets.compactMap { $0 }, judgeTerminates: judgeTerminates,
-                       physicsShadow: physicsShadow, imaginedOut: imaginedOut, shadowReward: reward == Self.shadowReward)
+                       physicsShadow: physicsShadow, imaginedOut: imaginedOut, shadowReward: shadowReward)
     }
 
     /// The `--reward` value that makes the physics shadow's outcome the reward (a diagnostic, not the method).
