@@ -10,6 +10,7 @@ public actor BulletEnvironment: Environment {
     let camera: SceneCamera
     let solverIterations: Int
     var run: SimulationRun?
+    var firstImage: RGBImage?
 
     /// Creates the environment rendering `resolution`² frames with `renderer`.
     /// - Throws: ``ValidationError`` if the resolution or control rate is not positive.
@@ -31,7 +32,10 @@ public actor BulletEnvironment: Environment {
         let run = try SimulationRun(task: SimTask(name: task), seed: seed, controlRate: description.controlRate,
                                     solverIterations: solverIterations)
         self.run = run
-        return try observation(of: run)
+        firstImage = nil
+        let first = try observation(of: run)
+        firstImage = first.image
+        return first
     }
 
     /// Executes the chunk's actions (effector 0) until the chunk ends or the episode is done.
@@ -56,7 +60,8 @@ public actor BulletEnvironment: Environment {
     public func close() async throws { run = nil }
 
     func observation(of run: SimulationRun) throws -> Observation {
-        Observation(image: try renderer.render(run.renderScene(), camera: camera).image,
-                    instruction: run.task.instruction, state: try run.robotState())
+        let image = try renderer.render(run.renderScene(), camera: camera).image
+        return Observation(image: image, instruction: run.task.instruction, state: try run.robotState(),
+                           firstImage: firstImage ?? image)
     }
 }

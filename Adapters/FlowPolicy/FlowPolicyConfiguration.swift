@@ -3,6 +3,15 @@ import ProphRLCore
 /// The sizes and training settings of a ``FlowPolicy``; every field has a documented default and is checked by
 /// ``validate()`` (docs/policy.md lists them).
 public struct FlowPolicyConfiguration: Sendable, Equatable {
+    /// Which camera frame the image encoder reads.
+    public enum ObservedFrame: String, Sendable, CaseIterable {
+        /// The current frame: closed-loop vision (the default).
+        case latest
+        /// The episode's first frame (``Observation/firstImage``): the scene is read once, progress comes from the
+        /// state, so inside a world model the policy never reads a generated frame.
+        case first
+    }
+
     /// Seed of the initial weights and of every training draw (flow times, noise).
     public var seed: UInt64 = 0
     /// Actions per chunk (CH).
@@ -13,6 +22,8 @@ public struct FlowPolicyConfiguration: Sendable, Equatable {
     public var imageSize = 16
     /// Side of a square image patch (must divide `imageSize`).
     public var patchSize = 4
+    /// Which frame the image encoder reads.
+    public var observedFrame = ObservedFrame.latest
     /// Width of one patch embedding.
     public var patchWidth = 16
     /// Word-embedding table size (words are hashed into it).
@@ -108,6 +119,11 @@ public struct FlowPolicyConfiguration: Sendable, Equatable {
             case "denoisingSteps": denoisingSteps = try int(key, value)
             case "imageSize": imageSize = try int(key, value)
             case "patchSize": patchSize = try int(key, value)
+            case "observedFrame":
+                guard case .string(let name) = value, let frame = ObservedFrame(rawValue: name) else {
+                    throw ValidationError.invalid(argument: key, reason: "expected one of \(ObservedFrame.allCases.map(\.rawValue)), got \(value.serialized())")
+                }
+                observedFrame = frame
             case "patchWidth": patchWidth = try int(key, value)
             case "vocabularySize": vocabularySize = try int(key, value)
             case "wordWidth": wordWidth = try int(key, value)
@@ -131,7 +147,7 @@ public struct FlowPolicyConfiguration: Sendable, Equatable {
         return .object([
             ("seed", .integer(Int64(truncatingIfNeeded: seed))), ("chunkSteps", i(chunkSteps)),
             ("denoisingSteps", i(denoisingSteps)), ("imageSize", i(imageSize)), ("patchSize", i(patchSize)),
-            ("patchWidth", i(patchWidth)), ("vocabularySize", i(vocabularySize)), ("wordWidth", i(wordWidth)),
+            ("observedFrame", .string(observedFrame.rawValue)), ("patchWidth", i(patchWidth)), ("vocabularySize", i(vocabularySize)), ("wordWidth", i(wordWidth)),
             ("conditionWidth", i(conditionWidth)), ("hiddenWidth", i(hiddenWidth)), ("hiddenLayers", i(hiddenLayers)),
             ("learningRate", .number(learningRate)), ("weightDecay", .number(weightDecay)),
             ("maxGradientNorm", .number(maxGradientNorm)),

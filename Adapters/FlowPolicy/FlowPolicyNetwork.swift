@@ -33,7 +33,7 @@ final class FlowPolicyNetwork: Module {
     /// The condition vectors `[B, conditionWidth]` of `observations`.
     func condition(_ observations: [Observation]) throws -> Tensor {
         let c = configuration, b = observations.count
-        let patchValues = try observations.flatMap { try ObservationFeatures.patches($0.image, c) }
+        let patchValues = try observations.flatMap { try ObservationFeatures.patches($0, c) }
         let patches = try Tensor(patchValues, shape: [b * c.patchCount, c.patchSize * c.patchSize * 3])
         let embedded = try patchEmbedding(patches).silu().reshaped([b, c.patchCount * c.patchWidth])
         let image = try imageProjection(embedded)

@@ -6,9 +6,20 @@ struct ObservationFeatures {
     /// Scalars per state vector: TCP position (3), rotation matrix (9), gripper openness (1).
     static let stateWidth = 13
 
-    /// `patchCount × (patchSize²·3)` pixel values in [−0.5, 0.5] after average-pooling the frame to `imageSize`².
-    static func patches(_ image: RGBImage, _ c: FlowPolicyConfiguration) throws -> [Float] {
-        try ImagePatches.pooled(image, grid: c.imageSize, patch: c.patchSize, argument: "observation.image")
+    /// `patchCount × (patchSize²·3)` pixel values in [−0.5, 0.5] after average-pooling the observed frame to `imageSize`².
+    /// - Throws: ``ValidationError`` naming `observation.firstImage` when the policy reads the first frame and the
+    ///   environment gave none; a frame of the wrong size.
+    static func patches(_ observation: Observation, _ c: FlowPolicyConfiguration) throws -> [Float] {
+        switch c.observedFrame {
+        case .latest:
+            return try ImagePatches.pooled(observation.image, grid: c.imageSize, patch: c.patchSize, argument: "observation.image")
+        case .first:
+            guard let first = observation.firstImage else {
+                throw ValidationError.invalid(argument: "observation.firstImage",
+                                              reason: "this policy reads the episode's first frame (observedFrame \"first\"); the environment gave none")
+            }
+            return try ImagePatches.pooled(first, grid: c.imageSize, patch: c.patchSize, argument: "observation.firstImage")
+        }
     }
 
     /// Position (centred on the workspace, in decimetres), rotation entries and gripper openness of effector 0.

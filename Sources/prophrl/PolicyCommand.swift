@@ -3,6 +3,7 @@ import CheckpointSQLite
 import FlowPolicy
 import Foundation
 import HDF5Episodes
+import ProphetDiT
 import ProphRL
 import ProphRLCore
 
@@ -28,6 +29,8 @@ struct PolicySFTCommand: ParsableCommand {
     @Option(help: "JSON config file (default: built-in defaults).") var config: String?
     @Option(help: "Override sft.steps.") var steps: Int?
     @Option(help: "The run file (SQLite checkpoints and metrics).") var out: String
+    @Option(help: "A Prophet run file: train on every demo frame after a round trip through its autoencoder, as 'sim eval --view-through' shows them.")
+    var viewThrough: String?
 
     func run() throws {
         var policyConfiguration = FlowPolicyConfiguration()
@@ -47,20 +50,31 @@ struct PolicySFTCommand: ParsableCommand {
         }
         if let steps { options.steps = steps }
         try options.validate()
-        let (data, task, out) = (data, task, out)
+        let (data, task, out, viewThrough) = (data, task, out, viewThrough)
         let (pc, opts) = (policyConfiguration, options)
-        try runBlocking { try await Self.train(data: data, task: task, out: out, configuration: pc, options: opts) }
+        if let viewThrough, !FileManager.default.fileExists(atPath: viewThrough) { throw CLIError("--view-through: no such file '\(viewThrough)'") }
+        let view = try viewThrough.map { ProphetAutoencoderView(model: try WorldSupport.loadModel($0).0) }
+        try runBlocking {
+            try await Self.train(data: data, task: task, out: out, configuration: pc, options: opts, view: view, viewThrough: viewThrough)
+        }
     }
 
     static func train(data: String, task: String?, out: String, configuration: FlowPolicyConfiguration,
-                      options: SFTOptions) async throws {
+                      options: SFTOptions, view: ProphetAutoencoderView? = nil, viewThrough: String? = nil) async throws {
         let episodesStore = HDF5EpisodeStore(path: data)
         let summaries = try await episodesStore.list(task: task).filter(\.success)
         guard !summaries.isEmpty else { throw CLIError("--data: no successful demos\(task.map { " of task \($0)" } ?? "") in \(data)") }
         var examples: [DemonstrationExample] = []
+        var viewing = ProgressBar(total: summaries.count, label: "autoencoder view", style: .lines,
+                                  write: { print($0, terminator: ""); fflush(nil) })
         for summary in summaries {
-            examples += try DemonstrationWindows.examples(from: try await episodesStore.load(id: summary.id),
-                                                          chunkSteps: configuration.chunkSteps)
+            var episode = try await episodesStore.load(id: summary.id)
+            if let view {
+                let frames = try await ViewedFrames.frames(episode.video.frames, through: view, chunkSteps: configuration.chunkSteps)
+                episode.video = try VideoClip(frames: frames, framesPerSecond: episode.video.framesPerSecond)
+                viewing.advance(detail: episode.id)
+            }
+            examples += try DemonstrationWindows.examples(from: episode, chunkSteps: configuration.chunkSteps)
         }
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
@@ -71,7 +85,8 @@ struct PolicySFTCommand: ParsableCommand {
             print("resuming \(out) at step \(start)")
         } else {
             let config = JSONValue.object([(FlowPolicy.configurationKey, configuration.json), ("sft", options.json),
-                                           ("data", .string(data)), ("task", .string(task ?? "all"))])
+                                           ("data", .string(data)), ("task", .string(task ?? "all"))]
+                                          + (viewThrough.map { [("viewThrough", JSONValue.string($0))] } ?? []))
             try store.createRun(try makeRunRecord(kind: "policy-sft", config: config, seed: configuration.seed))
             policy = try FlowPolicy(configuration: configuration)
         }

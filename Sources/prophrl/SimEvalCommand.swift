@@ -5,6 +5,7 @@ import FlowPolicy
 import HDF5Episodes
 import Foundation
 import PNGImage
+import ProphetDiT
 import ProphRL
 import ProphRLCore
 import SoftRaster
@@ -37,6 +38,8 @@ struct SimEvalCommand: ParsableCommand {
     var eta: Double?
     @Flag(help: "The policy sees the state integrated from its own actions (real-robot protocol, as inside Prophet), not the measured one.")
     var integratedState = false
+    @Option(help: "A Prophet run file ('world train'): the policy sees each frame after a round trip through its autoencoder, as Prophet would draw it (for a policy fine-tuned on such frames).")
+    var viewThrough: String?
 
     func run() throws {
         if let eta, !(eta > 0 && eta.isFinite) { throw CLIError("--eta: expected a positive number, got \(eta)") }
@@ -45,18 +48,19 @@ struct SimEvalCommand: ParsableCommand {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         _ = try SimCommand.camera(resolution)
-        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState) =
-            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState)
+        let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState, viewThrough) =
+            (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState, viewThrough)
         let rates = try runBlocking {
             try await Self.evaluate(path: path, task: simTask, episodes: episodes, runs: runs, seedBase: seedBase,
                                     step: step, resolution: resolution, framesDir: framesDir, videoDir: videoDir,
-                                    rolloutsOut: rolloutsOut, eta: eta, integratedState: integratedState)
+                                    rolloutsOut: rolloutsOut, eta: eta, integratedState: integratedState,
+                                    viewThrough: viewThrough)
         }
         let (mean, std) = PolicyEvaluator<FlowPolicy, BulletEnvironment>.meanAndStd(rates)
         print(String(format: "%@: success %.1f %% ± %.1f (%d runs × %d episodes)", task, 100 * mean, 100 * std, runs, episodes))
         if let json {
             try Self.writeJSON(to: json, policy: policy, task: task, rates: rates, episodes: episodes, seedBase: seedBase,
-                               integratedState: integratedState, step: step)
+                               integratedState: integratedState, step: step, viewThrough: viewThrough)
             print("wrote \(json)")
         }
     }
@@ -78,7 +82,7 @@ struct SimEvalCommand: ParsableCommand {
     /// `policy` is the run file's absolute path and `step` the `--step` asked for, so that `rl report --select-on`
     /// pairs one policy's results on different seeds whatever directory each evaluation ran from.
     static func writeJSON(to path: String, policy: String, task: String, rates: [Double], episodes: Int, seedBase: UInt64,
-                          integratedState: Bool = false, step: Int? = nil) throws {
+                          integratedState: Bool = false, step: Int? = nil, viewThrough: String? = nil) throws {
         let absolute = URL(fileURLWithPath: policy).standardizedFileURL.path
         var fields: [(String, JSONValue)] = [
             ("task", .string(task)), ("method", .string(try method(ofPolicy: policy).rawValue)), ("policy", .string(absolute)),
@@ -88,6 +92,7 @@ struct SimEvalCommand: ParsableCommand {
             ("episodes", .integer(Int64(episodes))), ("seedBase", .integer(Int64(truncatingIfNeeded: seedBase))),
             ("stateInput", .string(integratedState ? "integrated" : "measured")), ("rates", .array(rates.map { .number($0) })),
         ]
+        if let viewThrough { fields.append(("viewThrough", .string(URL(fileURLWithPath: viewThrough).standardizedFileURL.path))) }
         let value = JSONValue.object(fields)
         try AtomicFile.write(Array((value.serialized() + "\n").utf8), to: path)
     }
@@ -96,18 +101,33 @@ struct SimEvalCommand: ParsableCommand {
     static func evaluate(path: String, task: SimTask, episodes: Int, runs: Int, seedBase: UInt64, step: Int?,
                          resolution: Int, framesDir: String?, videoDir: String? = nil,
                          rolloutsOut: String? = nil, quiet: Bool = false, eta: Double? = nil,
-                         integratedState: Bool = false) async throws -> [Double] {
+                         integratedState: Bool = false, viewThrough: String? = nil) async throws -> [Double] {
         let store = try SQLiteCheckpointStore(path: path, mode: .readOnly)
         let policy = try await FlowPolicy.load(from: store, step: step, weightsOnly: true)
         let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
         let maxChunks = (task.stepLimit + policy.configuration.chunkSteps - 1) / policy.configuration.chunkSteps
         let options = RunOptions(task: task, episodes: episodes, runs: runs, seedBase: seedBase, framesDir: framesDir,
                                  videoDir: videoDir, rolloutsOut: rolloutsOut, quiet: quiet, eta: eta)
+        if let viewThrough {
+            guard FileManager.default.fileExists(atPath: viewThrough) else { throw CLIError("--view-through: no such file '\(viewThrough)'") }
+            let (model, _) = try WorldSupport.loadModel(viewThrough)
+            guard model.configuration.width == resolution, model.configuration.height == resolution else {
+                throw CLIError("--view-through: the model draws \(model.configuration.width)x\(model.configuration.height) frames, the camera \(resolution)x\(resolution)")
+            }
+            let viewed = ViewedEnvironment(base: simulator, view: ProphetAutoencoderView(model: model))
+            return try await evaluate(policy, in: viewed, maxChunks: maxChunks, integratedState: integratedState, options)
+        }
+        return try await evaluate(policy, in: simulator, maxChunks: maxChunks, integratedState: integratedState, options)
+    }
+
+    /// The runs of `policy` in `base`, with the state it integrates from its own actions when `integratedState`.
+    static func evaluate<E: Environment>(_ policy: FlowPolicy, in base: E, maxChunks: Int, integratedState: Bool,
+                                         _ options: RunOptions) async throws -> [Double] {
         if integratedState {
-            let environment = ScaledActionEnvironment(base: IntegratedStateEnvironment(base: simulator), scaling: policy.actionScaling)
+            let environment = ScaledActionEnvironment(base: IntegratedStateEnvironment(base: base), scaling: policy.actionScaling)
             return try await evaluationRuns(PolicyEvaluator(policy: policy, environment: environment, maxChunks: maxChunks), options)
         }
-        let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
+        let environment = ScaledActionEnvironment(base: base, scaling: policy.actionScaling)
         return try await evaluationRuns(PolicyEvaluator(policy: policy, environment: environment, maxChunks: maxChunks), options)
     }
 

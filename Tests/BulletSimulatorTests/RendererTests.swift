@@ -103,6 +103,11 @@ struct RendererTests {
             distinct.insert(r | g | Int(px[i + 2]))
         }
         #expect(distinct.count > 30, "a textured scene, not a flat image")
+        // Every observation of the episode carries its first frame; the next reset starts a new one.
+        #expect(observation.firstImage == observation.image)
+        let moved = try await environment.step(chunk).observation
+        #expect(moved.firstImage == observation.image && moved.image != observation.image)
+        #expect(try await environment.reset(task: "place-cube", seed: 3).firstImage != observation.image)
         if let dir = ProcessInfo.processInfo.environment["PROPHRL_SIM_FRAMES"] {
             for task in SimTask.allCases {
                 let o = try await environment.reset(task: task.rawValue, seed: 1)

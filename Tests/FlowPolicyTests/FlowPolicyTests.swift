@@ -176,8 +176,38 @@ struct FlowPolicyTests {
         #expect(argument(#"{"colour": 1}"#) == "colour")
         #expect(argument(#"{"actionScale": [1, 2]}"#) == "actionScale")
         #expect(argument(#"{"learningRate": -1}"#) == "learningRate")
+        #expect(argument(#"{"observedFrame": "middle"}"#) == "observedFrame")
         #expect(argument(#"{"chunkSteps": 8}"#) == nil)
         #expect(throws: ValidationError.self) { var o = SFTOptions(); try o.apply([("batchSize", .integer(0))]) }
+    }
+
+    @Test("observedFrame first: the action follows the episode's first frame, not the current one; none is a typed error")
+    func firstFrameObservation() async throws {
+        var c = tinyConfiguration()
+        c.observedFrame = .first
+        #expect(try FlowPolicyConfiguration.parse(json: #"{"observedFrame": "first"}"#).observedFrame == .first)
+        #expect(try FlowPolicyConfiguration.parse(json: c.json.serialized()) == c)
+        let policy = try FlowPolicy(configuration: c)
+        let a = try observation(3), b = try observation(4)
+        var seen = a
+        seen.firstImage = a.image
+        var otherCurrent = seen
+        otherCurrent.image = b.image
+        var otherFirst = seen
+        otherFirst.firstImage = b.image
+        let base = try await policy.act(on: seen, sampling: .deterministic).chunk.values
+        #expect(try await policy.act(on: otherCurrent, sampling: .deterministic).chunk.values == base)
+        #expect(try await policy.act(on: otherFirst, sampling: .deterministic).chunk.values != base)
+        do {
+            _ = try await policy.act(on: a, sampling: .deterministic)
+            Issue.record("expected an error for an observation without its first frame")
+        } catch let error as ValidationError {
+            #expect(error.argument == "observation.firstImage")
+        }
+        // The default policy reads the current frame.
+        let latest = try FlowPolicy(configuration: tinyConfiguration())
+        let current = try await latest.act(on: seen, sampling: .deterministic).chunk.values
+        #expect(try await latest.act(on: otherCurrent, sampling: .deterministic).chunk.values != current)
     }
 
     @Test("Demonstration windows: one example per step, the tail padded with 'hold still'")
@@ -192,6 +222,7 @@ struct FlowPolicyTests {
                                   states: [state, state, state], chunks: chunks, success: true)
         let examples = try DemonstrationWindows.examples(from: episode, chunkSteps: 2)
         #expect(examples.count == 3)
+        #expect(examples.allSatisfy { $0.observation.firstImage == frames[0] })
         #expect(examples[0].target.values[0] == 0.01 && examples[0].target.values[7] == 0.02)
         #expect(examples[2].target.values[0] == 0.03 && examples[2].target.values[7] == 0 && examples[2].target.values[13] == 0.2)
     }

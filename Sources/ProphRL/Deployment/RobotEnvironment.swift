@@ -61,6 +61,7 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
     private let camera: Cam
     private var state: RobotState?
     private var instruction = ""
+    private var firstImage: RGBImage?
     private var executed = 0
     private var record: [ExecutedAction] = []
     private var clipped = 0
@@ -90,7 +91,9 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
         executed = 0
         record = []
         clipped = 0
-        return Observation(image: try await camera.capture(), instruction: text, state: start)
+        let image = try await camera.capture()
+        firstImage = image
+        return Observation(image: image, instruction: text, state: start, firstImage: image)
     }
 
     /// Integrates the chunk from the integrated state and streams it, action by action.
@@ -161,7 +164,7 @@ public actor RobotEnvironment<Link: RobotLink, Cam: Camera>: Environment {
         if done.last == true { state = nil }
         let image: RGBImage
         if let frame = frames.last { image = frame } else { image = try await camera.capture() }
-        let observation = Observation(image: image, instruction: instruction, state: last)
+        let observation = Observation(image: image, instruction: instruction, state: last, firstImage: firstImage)
         return EnvironmentStep(observation: observation, frames: frames, done: done, success: false)
     }
 

@@ -15,7 +15,8 @@ public enum DemonstrationWindows {
                 throw ValidationError.shapeMismatch(argument: "episode \(episode.id) video", expected: "a frame per step",
                                                     actual: "\(episode.video.frames.count) frames")
             }
-            observations.append(Observation(image: episode.video.frames[frame], instruction: episode.instruction, state: state))
+            observations.append(Observation(image: episode.video.frames[frame], instruction: episode.instruction, state: state,
+                                            firstImage: episode.video.frames[0]))
             for t in 0..<chunk.steps {
                 // Sub-steps of a multi-step chunk have no own state; they only extend the action list.
                 if t > 0 { observations.append(observations[observations.count - 1]) }

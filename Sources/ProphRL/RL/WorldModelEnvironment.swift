@@ -118,7 +118,8 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
             let so = try VideoClip(frames: history, framesPerSecond: model.frameFormat.framesPerSecond)
             success = try await successJudge.score(rollout: so, instruction: current.instruction).success
         }
-        let next = Observation(image: clip.last, instruction: current.instruction, state: states.last ?? current.state)
+        let next = Observation(image: clip.last, instruction: current.instruction, state: states.last ?? current.state,
+                               firstImage: current.firstImage)
         let finished = success || chunksDone >= maxChunks
         observation = finished ? nil : next
         let done = clip.frames.indices.map { finished && $0 == clip.frames.count - 1 }

@@ -82,7 +82,8 @@ public struct WorldModelRLSetup: Sendable, Equatable {
                 let prefix = WorldModelEnvironment<Model>.Prefix(frames: Array(frames.prefix(frameIndex)),
                                                                  states: Array(episode.states.prefix(offset)), chunks: Array(before))
                 result.append(.init(task: episode.task,
-                                    observation: Observation(image: frames[frameIndex], instruction: episode.instruction, state: state),
+                                    observation: Observation(image: frames[frameIndex], instruction: episode.instruction, state: state,
+                                                             firstImage: frames[0]),
                                     simulatorSeed: episode.seed, prefix: prefix))
             }
         }

@@ -9,11 +9,15 @@ public struct Observation: Sendable, Equatable {
     public var instruction: String
     /// The proprioceptive state.
     public var state: RobotState
+    /// The camera frame the episode started from (the real start frame, also inside a world model), for policies
+    /// that read the scene from it; nil where the environment does not track it.
+    public var firstImage: RGBImage?
 
     /// Creates an observation.
-    public init(image: RGBImage, instruction: String, state: RobotState) {
+    public init(image: RGBImage, instruction: String, state: RobotState, firstImage: RGBImage? = nil) {
         self.image = image
         self.instruction = instruction
         self.state = state
+        self.firstImage = firstImage
     }
 }
