@@ -22,6 +22,20 @@ extension RLTrainCommand {
         /// Whether the reward is the physics shadow's outcome itself (`--reward physics-shadow`): no judged-vs-physics gap.
         var shadowReward = false
 
+        /// Runs GRPO in `base` (robot units), seen through `view` when one is given, with the policy's action scaling.
+        func run<Base: Environment>(in base: Base, view: (any FrameView)?, policy: FlowPolicy, reference: FlowPolicy?,
+                                    reward: RewardSource, task: SimTask) async throws {
+            if let view {
+                let viewed = ScaledActionEnvironment(base: ViewedEnvironment(base: base, view: view), scaling: policy.actionScaling)
+                try await run(try GRPOTrainer(options: file.options, policy: policy, reference: reference, environment: viewed,
+                                              reward: reward), task: task)
+            } else {
+                let environment = ScaledActionEnvironment(base: base, scaling: policy.actionScaling)
+                try await run(try GRPOTrainer(options: file.options, policy: policy, reference: reference, environment: environment,
+                                              reward: reward), task: task)
+            }
+        }
+
         /// Runs iterations `start..<file.iterations` of `trainer`, checkpointing its policy.
         func run<Env: Environment>(_ trainer: GRPOTrainer<FlowPolicy, Env>, task: SimTask) async throws {
             let policy = trainer.policy

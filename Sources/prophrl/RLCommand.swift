@@ -56,6 +56,8 @@ struct RLTrainCommand: ParsableCommand {
     var physicsShadow = false
     @Option(help: "With --physics-shadow: append every imagined episode (Prophet video, physics success label) to this HDF5 file, for 'judge train --generated-data'.")
     var imaginedOut: String?
+    @Option(help: "With --world: the policy sees every frame (the start's and Prophet's) after a round trip through this Prophet run's autoencoder, as it was fine-tuned with 'policy sft --view-through' (usually the --world file).")
+    var viewThrough: String?
 
     func run() throws {
         let worldSetup = try worldOptions()
@@ -91,11 +93,13 @@ struct RLTrainCommand: ParsableCommand {
             if physicsShadow { throw CLIError("--physics-shadow: only meaningful with --world") }
             if imaginedOut != nil { throw CLIError("--imagined-out: only meaningful with --world --physics-shadow") }
             if reward == Self.shadowReward { throw CLIError("--reward physics-shadow: only meaningful with --world --physics-shadow") }
+            if viewThrough != nil { throw CLIError("--view-through: only meaningful with --world (evaluate in physics with 'sim eval --view-through')") }
             return nil
         }
         if imaginedOut != nil && !physicsShadow { throw CLIError("--imagined-out: needs --physics-shadow (the labels come from physics)") }
         guard let starts else { throw CLIError("--starts: required with --world (HDF5 episodes for the rollouts' first frames)") }
-        for (option, path) in [("--world", world), ("--starts", starts)] where !FileManager.default.fileExists(atPath: path) {
+        for (option, path) in [("--world", world), ("--starts", starts)] + (viewThrough.map { [("--view-through", $0)] } ?? [])
+        where !FileManager.default.fileExists(atPath: path) {
             throw CLIError("\(option): no such file '\(path)'")
         }
         if reward == "oracle" { throw CLIError(WorldModelRLError.oracleReward.description) }
@@ -110,7 +114,7 @@ struct RLTrainCommand: ParsableCommand {
             throw CLIError("--start-chunks: expected comma-separated chunk offsets ≥ 0, e.g. 0,4,8; got '\(startChunks)'")
         }
         return WorldRL(prophet: world, starts: starts, startChunks: offsets.compactMap { $0 }, judgeTerminates: judgeTerminates,
-                       physicsShadow: physicsShadow, imaginedOut: imaginedOut, shadowReward: shadowReward)
+                       physicsShadow: physicsShadow, imaginedOut: imaginedOut, shadowReward: shadowReward, viewThrough: viewThrough)
     }
 
     /// The `--reward` value that makes the physics shadow's outcome the reward (a diagnostic, not the method).
@@ -158,7 +162,8 @@ struct RLTrainCommand: ParsableCommand {
                                            ("sft", .string(policyPath)), ("reward", .string(rewardName)),
                                            ("environment", .string(environmentName)), ("starts", startsValue),
                                            ("startChunks", .array((world?.startChunks ?? [0]).map { .integer(Int64($0)) })),
-                                           ("judgeTerminates", .bool(world?.judgeTerminates ?? false))])
+                                           ("judgeTerminates", .bool(world?.judgeTerminates ?? false))]
+                                          + (world?.viewThrough.map { [("viewThrough", JSONValue.string($0))] } ?? []))
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
         }
@@ -196,6 +201,8 @@ struct RLTrainCommand: ParsableCommand {
             if judge == nil && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
                                                       maxChunks: file.options.outerSteps, judge: judge)
+            let view = try world.viewThrough.map { ProphetAutoencoderView(model: try WorldSupport.loadModel($0).0) }
+            if let path = world.viewThrough { print("policy view: every frame after a round trip through \(path)'s autoencoder") }
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
                   + (world.startChunks == [0] ? "" : " at chunks \(world.startChunks.map(String.init).joined(separator: ","))")
                   + (world.judgeTerminates ? "; the judge ends rollouts early on success" : ""))
@@ -206,13 +213,9 @@ struct RLTrainCommand: ParsableCommand {
                 print("physics shadow: each imagined rollout's actions are replayed open-loop in the simulator from its start's seed"
                       + (world.imaginedOut.map { "; imagined episodes with physics labels → \($0)" } ?? ""))
                 loop.audit = ImaginationAudit(environment: audited, out: world.imaginedOut.map { HDF5EpisodeStore(path: $0) })
-                try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                                   environment: ScaledActionEnvironment(base: audited, scaling: policy.actionScaling),
-                                                   reward: rewardSource), task: task)
+                try await loop.run(in: audited, view: view, policy: policy, reference: reference, reward: rewardSource, task: task)
             } else {
-                try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                                   environment: ScaledActionEnvironment(base: prophet, scaling: policy.actionScaling),
-                                                   reward: rewardSource), task: task)
+                try await loop.run(in: prophet, view: view, policy: policy, reference: reference, reward: rewardSource, task: task)
             }
         } else {
             let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)

@@ -93,6 +93,32 @@ struct RLWorldCLITests {
         #expect(shadowInSim.status != 0 && shadowInSim.output.contains("only meaningful with --world --physics-shadow"),
                 "\(shadowInSim.output)")
 
+        // The policy looks through Prophet's autoencoder: fine-tuned on viewed demo frames, trained inside Prophet and
+        // evaluated in physics through the same lens; every run records the Prophet file it looked through.
+        let viewedSFT = "\(dir)/sft-view.sqlite", viewedRL = "\(dir)/rl-view.sqlite"
+        let sftView = try CLITests.run(["policy", "sft", "--data", demos, "--config", "\(dir)/sft.json", "--view-through", prophet,
+                                        "--out", viewedSFT])
+        #expect(sftView.status == 0 && sftView.output.contains("autoencoder view 2/2"), "\(sftView.output)")
+        #expect(try CLITests.run(["runs", "show", viewedSFT]).output.contains("\"viewThrough\""))
+        let rlView = try CLITests.run(["rl", "train", "--policy", viewedSFT, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                       "--world", prophet, "--starts", demos, "--reward", "judge-p:\(judge)", "--view-through", prophet,
+                                       "--out", viewedRL])
+        #expect(rlView.status == 0 && rlView.output.contains("policy view: every frame after a round trip")
+                && rlView.output.contains("iter 1: reward"), "\(rlView.output)")
+        let evalView = try CLITests.run(["sim", "eval", "--policy", viewedRL, "--task", "pick-bottle", "--episodes", "1", "--runs", "1",
+                                         "--integrated-state", "--view-through", prophet, "--json", "\(dir)/view.json"])
+        #expect(evalView.status == 0 && evalView.output.contains("success"), "\(evalView.output)")
+        #expect(try String(contentsOfFile: "\(dir)/view.json", encoding: .utf8).contains("\"viewThrough\""))
+        for (arguments, message) in [(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--view-through", prophet, "--out", "\(dir)/w.sqlite"],
+                                      "--view-through: only meaningful with --world"),
+                                     (["sim", "eval", "--policy", sft, "--task", "pick-bottle", "--episodes", "1", "--runs", "1",
+                                       "--view-through", "\(dir)/none.sqlite"], "--view-through: no such file"),
+                                     (["policy", "sft", "--data", demos, "--view-through", "\(dir)/none.sqlite", "--out", "\(dir)/z.sqlite"],
+                                      "--view-through: no such file")] {
+            let refused = try CLITests.run(arguments)
+            #expect(refused.status != 0 && refused.output.contains(message), "\(refused.output)")
+        }
+
         let negative = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--world", prophet, "--starts", demos,
                                          "--start-chunks", "0,-2", "--reward", "judge:\(judge)", "--out", "\(dir)/n.sqlite"])
         #expect(negative.status != 0 && negative.output.contains("--start-chunks: expected comma-separated chunk offsets"), "\(negative.output)")
