@@ -61,6 +61,7 @@ struct RLTrainCommand: ParsableCommand {
 
     func run() throws {
         let worldSetup = try worldOptions()
+        if worldSetup != nil { SimEvalCommand.warnAboutView(policy: policy, given: viewThrough, option: "--view-through") }
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         var file = try config.map { try RLConfigFile.parse(json: try readText($0, option: "--config"), task: task) }

@@ -109,6 +109,8 @@ struct RLWorldCLITests {
                                          "--integrated-state", "--view-through", prophet, "--json", "\(dir)/view.json"])
         #expect(evalView.status == 0 && evalView.output.contains("success"), "\(evalView.output)")
         #expect(try String(contentsOfFile: "\(dir)/view.json", encoding: .utf8).contains("\"viewThrough\""))
+        let unviewed = try CLITests.run(["sim", "eval", "--policy", viewedRL, "--task", "pick-bottle", "--episodes", "1", "--runs", "1"])
+        #expect(unviewed.status == 0 && unviewed.output.contains("was trained looking through \(prophet)"), "\(unviewed.output)")
         for (arguments, message) in [(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--view-through", prophet, "--out", "\(dir)/w.sqlite"],
                                       "--view-through: only meaningful with --world"),
                                      (["sim", "eval", "--policy", sft, "--task", "pick-bottle", "--episodes", "1", "--runs", "1",
