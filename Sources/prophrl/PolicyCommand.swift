@@ -3,7 +3,6 @@ import CheckpointSQLite
 import FlowPolicy
 import Foundation
 import HDF5Episodes
-import ProphetDiT
 import ProphRL
 import ProphRLCore
 
@@ -52,27 +51,27 @@ struct PolicySFTCommand: ParsableCommand {
         try options.validate()
         let (data, task, out, viewThrough) = (data, task, out, viewThrough)
         let (pc, opts) = (policyConfiguration, options)
-        if let viewThrough, !FileManager.default.fileExists(atPath: viewThrough) { throw CLIError("--view-through: no such file '\(viewThrough)'") }
-        let view = try viewThrough.map { ProphetAutoencoderView(model: try WorldSupport.loadModel($0).0) }
+        let view = try viewThrough.map { try ViewThroughOption.load($0) }
         try runBlocking {
             try await Self.train(data: data, task: task, out: out, configuration: pc, options: opts, view: view, viewThrough: viewThrough)
         }
     }
 
     static func train(data: String, task: String?, out: String, configuration: FlowPolicyConfiguration,
-                      options: SFTOptions, view: ProphetAutoencoderView? = nil, viewThrough: String? = nil) async throws {
+                      options: SFTOptions, view: (any FrameView)? = nil, viewThrough: String? = nil) async throws {
         let episodesStore = HDF5EpisodeStore(path: data)
         let summaries = try await episodesStore.list(task: task).filter(\.success)
         guard !summaries.isEmpty else { throw CLIError("--data: no successful demos\(task.map { " of task \($0)" } ?? "") in \(data)") }
         var examples: [DemonstrationExample] = []
-        var viewing = ProgressBar(total: summaries.count, label: "autoencoder view", style: .lines,
-                                  write: { print($0, terminator: ""); fflush(nil) })
+        var viewing = view.map { _ in
+            ProgressBar(total: summaries.count, label: "autoencoder view", style: .lines, write: { print($0, terminator: ""); fflush(nil) })
+        }
         for summary in summaries {
             var episode = try await episodesStore.load(id: summary.id)
             if let view {
                 let frames = try await ViewedFrames.frames(episode.video.frames, through: view, chunkSteps: configuration.chunkSteps)
                 episode.video = try VideoClip(frames: frames, framesPerSecond: episode.video.framesPerSecond)
-                viewing.advance(detail: episode.id)
+                viewing?.advance(detail: episode.id)
             }
             examples += try DemonstrationWindows.examples(from: episode, chunkSteps: configuration.chunkSteps)
         }

@@ -61,7 +61,7 @@ struct RLTrainCommand: ParsableCommand {
 
     func run() throws {
         let worldSetup = try worldOptions()
-        if worldSetup != nil { SimEvalCommand.warnAboutView(policy: policy, given: viewThrough, option: "--view-through") }
+        if worldSetup != nil { ViewThroughOption.warnIfMismatched(policy: policy, given: viewThrough) }
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         var file = try config.map { try RLConfigFile.parse(json: try readText($0, option: "--config"), task: task) }
@@ -202,7 +202,7 @@ struct RLTrainCommand: ParsableCommand {
             if judge == nil && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
                                                       maxChunks: file.options.outerSteps, judge: judge)
-            let view = try world.viewThrough.map { ProphetAutoencoderView(model: try WorldSupport.loadModel($0).0) }
+            let view = try world.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
             if let path = world.viewThrough { print("policy view: every frame after a round trip through \(path)'s autoencoder") }
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
                   + (world.startChunks == [0] ? "" : " at chunks \(world.startChunks.map(String.init).joined(separator: ","))")

@@ -5,7 +5,6 @@ import FlowPolicy
 import HDF5Episodes
 import Foundation
 import PNGImage
-import ProphetDiT
 import ProphRL
 import ProphRLCore
 import SoftRaster
@@ -48,7 +47,7 @@ struct SimEvalCommand: ParsableCommand {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         _ = try SimCommand.camera(resolution)
-        Self.warnAboutView(policy: policy, given: viewThrough, option: "--view-through")
+        ViewThroughOption.warnIfMismatched(policy: policy, given: viewThrough)
         let (path, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState, viewThrough) =
             (policy, episodes, runs, seedBase, step, resolution, framesDir, videoDir, rolloutsOut, eta, integratedState, viewThrough)
         let rates = try runBlocking {
@@ -63,26 +62,6 @@ struct SimEvalCommand: ParsableCommand {
             try Self.writeJSON(to: json, policy: policy, task: task, rates: rates, episodes: episodes, seedBase: seedBase,
                                integratedState: integratedState, step: step, viewThrough: viewThrough)
             print("wrote \(json)")
-        }
-    }
-
-    /// The Prophet file a policy run was trained looking through (`viewThrough` in its run record), nil when none or
-    /// unreadable (the evaluation itself then reports what is wrong with the file).
-    static func recordedView(policy: String) -> String? {
-        guard let record = try? SQLiteCheckpointStore(path: policy, mode: .readOnly).runRecord(),
-              let config = try? JSONValue.parse(record.configJSON) else { return nil }
-        return config["viewThrough"]?.stringValue
-    }
-
-    /// Prints a note when `given` differs from the view the policy was trained with: the policy then sees frames
-    /// unlike its training frames (part 12 of docs/results.md: 27 % → 15 % for the raw SFT seen through the view).
-    static func warnAboutView(policy: String, given: String?, option: String) {
-        let recorded = recordedView(policy: policy)
-        guard recorded != given else { return }
-        if let recorded {
-            print("note: \(policy) was trained looking through \(recorded)'s autoencoder; pass \(option) \(recorded) to use it as trained")
-        } else if let given {
-            print("note: \(policy) was trained on raw frames; \(option) \(given) shows it frames unlike its training frames")
         }
     }
 
@@ -130,12 +109,7 @@ struct SimEvalCommand: ParsableCommand {
         let options = RunOptions(task: task, episodes: episodes, runs: runs, seedBase: seedBase, framesDir: framesDir,
                                  videoDir: videoDir, rolloutsOut: rolloutsOut, quiet: quiet, eta: eta)
         if let viewThrough {
-            guard FileManager.default.fileExists(atPath: viewThrough) else { throw CLIError("--view-through: no such file '\(viewThrough)'") }
-            let (model, _) = try WorldSupport.loadModel(viewThrough)
-            guard model.configuration.width == resolution, model.configuration.height == resolution else {
-                throw CLIError("--view-through: the model draws \(model.configuration.width)x\(model.configuration.height) frames, the camera \(resolution)x\(resolution)")
-            }
-            let viewed = ViewedEnvironment(base: simulator, view: ProphetAutoencoderView(model: model))
+            let viewed = ViewedEnvironment(base: simulator, view: try ViewThroughOption.load(viewThrough, resolution: resolution))
             return try await evaluate(policy, in: viewed, maxChunks: maxChunks, integratedState: integratedState, options)
         }
         return try await evaluate(policy, in: simulator, maxChunks: maxChunks, integratedState: integratedState, options)
