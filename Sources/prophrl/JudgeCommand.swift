@@ -200,8 +200,15 @@ struct JudgeEvalCommand: ParsableCommand {
                 case (false, true): fn += 1
                 }
             }
+            // The order of the scores is what a group-normalised reward uses; the threshold is not.
+            let auc = RankAgreement.overall(scores: p, labels: all.labels).map { String(format: "%.3f", $0) } ?? "n/a (one class)"
+            func meanP(_ label: Bool) -> String {
+                let chosen = zip(p, all.labels).filter { $0.1 == label }.map(\.0)
+                return chosen.isEmpty ? "n/a" : String(format: "%.3f", chosen.reduce(0, +) / Double(chosen.count))
+            }
             return String(format: "judge eval: accuracy %.1f %% on %d episodes (true pos %d, true neg %d, false pos %d, false neg %d)",
                           100 * Double(tp + tn) / Double(p.count), p.count, tp, tn, fp, fn)
+                + "; AUC \(auc); mean P(success) \(meanP(true)) on successes, \(meanP(false)) on failures"
         }
         print(line)
     }

@@ -58,6 +58,9 @@ extension RLTrainCommand {
                     // How often the judge's verdict matches the simulator's success predicate on these (on-policy) rollouts.
                     let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
                     metrics["judge_agreement"] = Double(agree) / Double(max(report.rewards.count, 1))
+                    // What the advantages use: does the judge rank each group's successes above its failures?
+                    metrics["judge_group_auc"] = RankAgreement.withinGroups(scores: report.rewards, labels: report.successes,
+                                                                             groupSize: file.options.groupSize)
                 }
                 if audit != nil && !shadowReward {
                     // The rollouts' success is the physics outcome of the imagined actions; reward is the judged imagination.
@@ -75,8 +78,9 @@ extension RLTrainCommand {
                     try await audit.record(iteration: iteration)
                 }
                 if let agreement = metrics["judge_agreement"] {
+                    let auc = metrics["judge_group_auc"].map { String(format: "%.2f", $0) } ?? "n/a"
                     print(String(format: "        judge agrees with the simulator on %.1f %% of rollouts (true success rate %.3f)",
-                                 100 * agreement, report.successRate))
+                                 100 * agreement, report.successRate) + "; within-group AUC \(auc)")
                 }
                 fflush(nil)
                 if (iteration + 1) % file.checkpointEvery == 0 || iteration + 1 == file.iterations {

@@ -1,0 +1,63 @@
+#!/usr/bin/env bash
+# Rebuilds, from nothing, the place-bowl files that docs/results.md parts 10–13 start from:
+# demos, SFT, Prophet's training data, the own-data autoencoder, the own-autoencoder Prophet, the SFT policy on
+# autoencoder-viewed frames, and judge-only episodes. Every step is seeded; a file that already exists is kept,
+# so an interrupted run resumes. Two jobs at a time (one per core, OPENBLAS_NUM_THREADS=1 each).
+#
+#   scripts/place-bowl-pipeline.sh DIR [PROPHRL]      # about 45 min on the project's 2-core VM
+#
+# Seeds (never reused for evaluation, which uses 50,000,000… and validation 60,000,000…):
+#   demos 0…199; SFT η 0.4 rollouts 40,000,000…; noisy experts 1000…; judge-only: SFT η 0.4 41,000,000…,
+#   SFT ODE 42,000,000…, noisy experts 3000…, experts 5000…; held-out judge check: SFT η 0.2 43,000,000….
+set -euo pipefail
+DIR=${1:?usage: place-bowl-pipeline.sh DIR [PROPHRL]}
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+P=${2:-$ROOT/.build/release/prophrl}
+T=place-bowl
+export OPENBLAS_NUM_THREADS=1
+mkdir -p "$DIR"
+cd "$DIR"
+
+# step OUT COMMAND...: runs COMMAND (logging to OUT.log) unless OUT.done says it finished before; a step that was
+# killed or failed starts again from nothing.
+step() {
+  local out=$1; shift
+  if [[ -e $out.done ]]; then echo "keep $out"; return 0; fi
+  rm -f "$out"
+  echo "make $out: $*"
+  local t0=$SECONDS
+  "$@" > "$out.log" 2>&1 || { echo "FAILED $out (see $DIR/$out.log)"; return 1; }
+  touch "$out.done"
+  echo "done $out in $((SECONDS - t0)) s"
+}
+
+step demos.hdf5 "$P" sim collect --task $T --episodes 200 --out demos.hdf5
+step sft.sqlite "$P" policy sft --data demos.hdf5 --config "$ROOT/configs/pick-bottle-sft.json" --out sft.sqlite
+
+# Prophet's data and the judge-only episodes, two at a time.
+eval_rollouts() { # OUT SEEDBASE EPISODES [extra sim-eval options]
+  local out=$1 base=$2 n=$3; shift 3
+  step "$out" "$P" sim eval --policy sft.sqlite --task $T --episodes "$n" --runs 1 --seed-base "$base" "$@" --rollouts-out "$out"
+}
+eval_rollouts sft-eta04.hdf5 40000000 200 --eta 0.4 &
+step noisy02.hdf5 "$P" sim collect --task $T --episodes 100 --seed 1000 --waypoint-noise 0.02 --out noisy02.hdf5
+wait
+eval_rollouts j-sft-eta04.hdf5 41000000 100 --eta 0.4 &
+eval_rollouts j-sft-ode.hdf5 42000000 100
+wait
+(step j-noisy02.hdf5 "$P" sim collect --task $T --episodes 50 --seed 3000 --waypoint-noise 0.02 --out j-noisy02.hdf5 &&
+ step j-expert.hdf5 "$P" sim collect --task $T --episodes 25 --seed 5000 --out j-expert.hdf5) &
+
+# The autoencoder on the task's own 500 episodes (part 10), then the DiT on it; the SFT policy on frames seen
+# through that Prophet's autoencoder (part 12).
+step ae8.sqlite "$P" world train --data demos.hdf5 sft-eta04.hdf5 noisy02.hdf5 --out ae8.sqlite --config a --chunk-frames 4 \
+  --latent-downsampling 8 --ae-steps 400 --ae-batch 4 --dit-steps 0 --threads 1 --seed 0
+wait
+eval_rollouts check-int-eta02.hdf5 43000000 200 --eta 0.2 --integrated-state &
+step bowl-prophet-ownae.sqlite "$P" world train --data demos.hdf5 sft-eta04.hdf5 noisy02.hdf5 --out bowl-prophet-ownae.sqlite \
+  --config small --chunk-frames 4 --autoencoder-from ae8.sqlite --action-frames --dit-steps 12000 --batch 8 --lr 3e-4 \
+  --warmup 100 --threads 1
+step sft-view.sqlite "$P" policy sft --data demos.hdf5 --config "$ROOT/configs/pick-bottle-sft.json" \
+  --view-through bowl-prophet-ownae.sqlite --out sft-view.sqlite
+wait
+echo "place-bowl pipeline: every file is in $DIR"
