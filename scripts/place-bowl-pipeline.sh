@@ -1,10 +1,10 @@
 #!/usr/bin/env bash
 # Rebuilds, from nothing, the place-bowl files that docs/results.md parts 10–13 start from:
 # demos, SFT, Prophet's training data, the own-data autoencoder, the own-autoencoder Prophet, the SFT policy on
-# autoencoder-viewed frames, and judge-only episodes. Every step is seeded; a file that already exists is kept,
+# autoencoder-viewed frames, and judge-only episodes. Every step is seeded; a step that finished (OUT.done) is kept,
 # so an interrupted run resumes. Two jobs at a time (one per core, OPENBLAS_NUM_THREADS=1 each).
 #
-#   scripts/place-bowl-pipeline.sh DIR [PROPHRL]      # about 45 min on the project's 2-core VM
+#   scripts/place-bowl-pipeline.sh DIR [PROPHRL]      # about 30 min on the project's 2-core VM
 #
 # Seeds (never reused for evaluation, which uses 50,000,000… and validation 60,000,000…):
 #   demos 0…199; SFT η 0.4 rollouts 40,000,000…; noisy experts 1000…; judge-only: SFT η 0.4 41,000,000…,
@@ -60,4 +60,9 @@ step bowl-prophet-ownae.sqlite "$P" world train --data demos.hdf5 sft-eta04.hdf5
 step sft-view.sqlite "$P" policy sft --data demos.hdf5 --config "$ROOT/configs/pick-bottle-sft.json" \
   --view-through bowl-prophet-ownae.sqlite --out sft-view.sqlite
 wait
+# Steps run in the background report failure only in their logs; the .done markers say what finished.
+for out in demos.hdf5 sft.sqlite sft-eta04.hdf5 noisy02.hdf5 j-sft-eta04.hdf5 j-sft-ode.hdf5 j-noisy02.hdf5 j-expert.hdf5 \
+           check-int-eta02.hdf5 ae8.sqlite bowl-prophet-ownae.sqlite sft-view.sqlite; do
+  [[ -e $out.done ]] || { echo "place-bowl pipeline: $out did not finish (see $DIR/$out.log)"; exit 1; }
+done
 echo "place-bowl pipeline: every file is in $DIR"
