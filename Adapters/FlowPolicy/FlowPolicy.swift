@@ -152,8 +152,25 @@ public actor FlowPolicy: TrainablePolicy, ImitationPolicy {
     static func isActionHead(_ path: String) -> Bool { path.hasPrefix("velocityField.") }
 
     /// Chains `∂L/∂μ` through `μ = a·x + b·v` into the network (one backward pass per denoising step, which
-    /// gives the per-step gradient norms), clips the summed gradient and takes one AdamW step.
-    public func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord]) async throws -> PolicyUpdateReport {
+    /// gives the per-step gradient norms), adds `weight ×` the anchor's flow-matching gradient, clips the sum and
+    /// takes one AdamW step.
+    public func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord],
+                                   anchor: ImitationAnchor?) async throws -> PolicyUpdateReport {
+        let (total, perStep, anchorLoss) = try policyGradient(gradient, for: records, anchor: anchor)
+        let (clipped, norm) = clipGradientNorm(total, maxNorm: Float(configuration.maxGradientNorm))
+        // A zero gradient carries no signal; skipping the step keeps weight decay from moving the weights.
+        if norm > 0 {
+            try optimizer.update(network, gradients: clipped)
+            policyUpdates += 1
+        }
+        return PolicyUpdateReport(gradientNorm: Double(norm), learningRate: Double(optimizer.learningRate),
+                                  perStepGradientNorms: perStep, anchorLoss: anchorLoss)
+    }
+
+    /// The unclipped parameter gradient of a policy-gradient step: the means gradient's, per denoising step and
+    /// summed, plus `anchor.weight ×` the anchor's imitation gradient (noise drawn from the seed and the update count).
+    func policyGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord], anchor: ImitationAnchor?) throws
+        -> (total: [String: Tensor], perStep: [Double], anchorLoss: Double?) {
         try Validate.count(gradient.count, equals: records.count, "gradient")
         let K = grid.steps, width = configuration.chunkWidth
         for (r, g) in gradient.enumerated() {
@@ -175,14 +192,15 @@ public actor FlowPolicy: TrainablePolicy, ImitationPolicy {
             perStep.append(Self.norm(kept))
             for (key, g) in kept { total[key] = try total[key].map { try ($0 + g).detached() } ?? g }
         }
-        let (clipped, norm) = clipGradientNorm(total, maxNorm: Float(configuration.maxGradientNorm))
-        // A zero gradient carries no signal; skipping the step keeps weight decay from moving the weights.
-        if norm > 0 {
-            try optimizer.update(network, gradients: clipped)
-            policyUpdates += 1
+        guard let anchor else { return (total, perStep, nil) }
+        var rng = SeededGenerator(seed: configuration.seed).fork(0xa7c0 &+ UInt64(policyUpdates))
+        let (loss, grads) = try imitationLossAndGradients(anchor.examples, noise: &rng)
+        let kept = observationEncodersFrozen ? grads.filter { Self.isActionHead($0.key) } : grads
+        for (key, g) in kept {
+            let weighted = (g * Float(anchor.weight)).detached()
+            total[key] = try total[key].map { try ($0 + weighted).detached() } ?? weighted
         }
-        return PolicyUpdateReport(gradientNorm: Double(norm), learningRate: Double(optimizer.learningRate),
-                                  perStepGradientNorms: perStep)
+        return (total, perStep, loss)
     }
 
     /// Velocities at the stored states of `steps` for every record: rows ordered record-major, then step.
@@ -219,8 +237,18 @@ public actor FlowPolicy: TrainablePolicy, ImitationPolicy {
     /// `x_τ = τ·ε + (1 − τ)·u`, τ ~ U(0, 1) and ε ~ N(0, I) drawn from the seed and the step count.
     public func imitationStep(on examples: [DemonstrationExample]) async throws -> ImitationStepReport {
         guard !examples.isEmpty else { throw ValidationError.empty(argument: "examples") }
-        let width = configuration.chunkWidth, n = examples.count
         var rng = SeededGenerator(seed: configuration.seed).fork(0x5f7 &+ UInt64(imitationSteps))
+        let (loss, grads) = try imitationLossAndGradients(examples, noise: &rng)
+        let (clipped, norm) = clipGradientNorm(grads, maxNorm: Float(configuration.maxGradientNorm))
+        try optimizer.update(network, gradients: clipped)
+        imitationSteps += 1
+        return ImitationStepReport(loss: loss, gradientNorm: Double(norm))
+    }
+
+    /// The flow-matching loss of `examples` and its parameter gradient, with τ and ε drawn from `noise`.
+    func imitationLossAndGradients(_ examples: [DemonstrationExample], noise rng: inout SeededGenerator) throws
+        -> (loss: Double, gradients: [String: Tensor]) {
+        let width = configuration.chunkWidth, n = examples.count
         var xs: [Float] = [], targets: [Float] = [], taus: [Double] = []
         for example in examples {
             let u = try normalised(example.target)
@@ -238,10 +266,7 @@ public actor FlowPolicy: TrainablePolicy, ImitationPolicy {
             let condition = try net.condition(observations)
             return try net.velocity(x: x, taus: taus, condition: condition, conditionRows: Array(0..<n)).mseLoss(target)
         }
-        let (clipped, norm) = clipGradientNorm(grads, maxNorm: Float(configuration.maxGradientNorm))
-        try optimizer.update(network, gradients: clipped)
-        imitationSteps += 1
-        return ImitationStepReport(loss: Double(try loss.item()), gradientNorm: Double(norm))
+        return (Double(try loss.item()), grads)
     }
 
     /// Sets the learning rate of the next optimizer steps (from a schedule).

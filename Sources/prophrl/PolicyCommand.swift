@@ -57,11 +57,13 @@ struct PolicySFTCommand: ParsableCommand {
         }
     }
 
-    static func train(data: String, task: String?, out: String, configuration: FlowPolicyConfiguration,
-                      options: SFTOptions, view: (any FrameView)? = nil, viewThrough: String? = nil) async throws {
+    /// The supervised examples of `data`'s successful demos (of `task`, or all), their frames seen through `view`
+    /// when one is given (with a progress line per demo); `option` names the flag in errors.
+    static func demonstrationExamples(data: String, task: String?, view: (any FrameView)?, chunkSteps: Int,
+                                      option: String) async throws -> (demos: Int, examples: [DemonstrationExample]) {
         let episodesStore = HDF5EpisodeStore(path: data)
         let summaries = try await episodesStore.list(task: task).filter(\.success)
-        guard !summaries.isEmpty else { throw CLIError("--data: no successful demos\(task.map { " of task \($0)" } ?? "") in \(data)") }
+        guard !summaries.isEmpty else { throw CLIError("\(option): no successful demos\(task.map { " of task \($0)" } ?? "") in \(data)") }
         var examples: [DemonstrationExample] = []
         var viewing = view.map { _ in
             ProgressBar(total: summaries.count, label: "autoencoder view", style: .lines, write: { print($0, terminator: ""); fflush(nil) })
@@ -69,12 +71,19 @@ struct PolicySFTCommand: ParsableCommand {
         for summary in summaries {
             var episode = try await episodesStore.load(id: summary.id)
             if let view {
-                let frames = try await ViewedFrames.frames(episode.video.frames, through: view, chunkSteps: configuration.chunkSteps)
+                let frames = try await ViewedFrames.frames(episode.video.frames, through: view, chunkSteps: chunkSteps)
                 episode.video = try VideoClip(frames: frames, framesPerSecond: episode.video.framesPerSecond)
                 viewing?.advance(detail: episode.id)
             }
-            examples += try DemonstrationWindows.examples(from: episode, chunkSteps: configuration.chunkSteps)
+            examples += try DemonstrationWindows.examples(from: episode, chunkSteps: chunkSteps)
         }
+        return (summaries.count, examples)
+    }
+
+    static func train(data: String, task: String?, out: String, configuration: FlowPolicyConfiguration,
+                      options: SFTOptions, view: (any FrameView)? = nil, viewThrough: String? = nil) async throws {
+        let (demos, examples) = try await demonstrationExamples(data: data, task: task, view: view,
+                                                                chunkSteps: configuration.chunkSteps, option: "--data")
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
         var start = 0
@@ -91,7 +100,7 @@ struct PolicySFTCommand: ParsableCommand {
         }
         guard start < options.steps else { print("\(out) is already at step \(start) of \(options.steps)"); return }
         let trainer = try SFTTrainer(options: options, examples: examples)
-        print("sft: \(summaries.count) demos, \(examples.count) examples, \(await policy.parameterCount) parameters, "
+        print("sft: \(demos) demos, \(examples.count) examples, \(await policy.parameterCount) parameters, "
               + "\(options.steps) steps of \(min(options.batchSize, examples.count))")
         var bar = ProgressBar(total: options.steps, label: "sft", style: isatty(1) != 0 ? .bar : .lines,
                               write: { print($0, terminator: ""); fflush(nil) })

@@ -21,6 +21,8 @@ extension RLTrainCommand {
         var audit: ImaginationAudit?
         /// Whether the reward is the physics shadow's outcome itself (`--reward physics-shadow`): no judged-vs-physics gap.
         var shadowReward = false
+        /// Demonstration examples of the imitation anchor (config `anchorWeight`), empty without one.
+        var anchorExamples: [DemonstrationExample] = []
 
         /// Runs GRPO in `base` (robot units), seen through `view` when one is given, with the policy's action scaling.
         func run<Base: Environment>(in base: Base, view: (any FrameView)?, policy: FlowPolicy, reference: FlowPolicy?,
@@ -28,11 +30,11 @@ extension RLTrainCommand {
             if let view {
                 let viewed = ScaledActionEnvironment(base: ViewedEnvironment(base: base, view: view), scaling: policy.actionScaling)
                 try await run(try GRPOTrainer(options: file.options, policy: policy, reference: reference, environment: viewed,
-                                              reward: reward), task: task)
+                                              reward: reward, anchorExamples: anchorExamples), task: task)
             } else {
                 let environment = ScaledActionEnvironment(base: base, scaling: policy.actionScaling)
                 try await run(try GRPOTrainer(options: file.options, policy: policy, reference: reference, environment: environment,
-                                              reward: reward), task: task)
+                                              reward: reward, anchorExamples: anchorExamples), task: task)
             }
         }
 
@@ -54,6 +56,7 @@ extension RLTrainCommand {
                     "grad_norm": report.gradientNorm, "updates": Double(report.updates), "iteration_seconds": seconds,
                 ]
                 for (k, norm) in report.perStepGradientNorms.enumerated() { metrics["grad_norm_k\(k)"] = norm }
+                if let anchorLoss = report.anchorLoss { metrics["anchor_loss"] = anchorLoss }
                 if reportAgreement {
                     // How often the judge's verdict matches the simulator's success predicate on these (on-policy) rollouts.
                     let agree = zip(report.rewards, report.successes).filter { ($0.0 >= 0.5) == $0.1 }.count
@@ -69,7 +72,7 @@ extension RLTrainCommand {
                 try store.logMetrics(step: iteration + 1, metrics)
                 print(String(format: "iter %d: reward %.3f, zero-std groups %.2f, clip %.3f, kl %.2e, |g| %.3f, %.1f s",
                              iteration + 1, report.meanReward, report.allEqualGroupFraction, report.clipFraction, report.kl,
-                             report.gradientNorm, seconds))
+                             report.gradientNorm, seconds) + (report.anchorLoss.map { String(format: ", anchor loss %.4f", $0) } ?? ""))
                 if let audit {
                     print(shadowReward
                           ? String(format: "        physics replay of the imagined actions: success %.3f (the reward)", report.successRate)

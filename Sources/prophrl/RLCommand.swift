@@ -27,7 +27,8 @@ struct RLTrainCommand: ParsableCommand {
         Config keys (RLConfigFile): seed 0, groupSize 8, groupsPerIteration 4, outerSteps 1, eta 0.5,
         objective flowScale|faGRPO|flowGRPO, clipEpsilon 0.2, klCoefficient 0.01, minibatchRollouts 16, epochs 1,
         iterations 20, learningRate (SFT's), checkpointEvery 5, keepCheckpoints 2, freezeEncoders false (true: RL trains only the flow
-        action head), rewardControl none|shuffledInGroups (the control arm: each group's rewards permuted among its rollouts).
+        action head), rewardControl none|shuffledInGroups (the control arm: each group's rewards permuted among its rollouts),
+        anchorWeight 0 and anchorBatch 32 (the imitation anchor on --anchor-demos: weight and examples per update).
         outerSteps defaults to cover the task's step limit when the config leaves it out. Diagnostics go to the run's metrics and to PNG plots (--plot).
         With --world PROPHET.sqlite --starts DATA.hdf5 --reward judge:JUDGE.sqlite, rollouts run inside Prophet
         (WorldModelEnvironment, fast sampler): each reset picks the first frame, instruction and state of a recorded
@@ -56,6 +57,8 @@ struct RLTrainCommand: ParsableCommand {
     var physicsShadow = false
     @Option(help: "With --physics-shadow: append every imagined episode (Prophet video, physics success label) to this HDF5 file, for 'judge train --generated-data'.")
     var imaginedOut: String?
+    @Option(help: "HDF5 demonstrations for the imitation anchor (config anchorWeight > 0): each update adds anchorWeight × the flow-matching loss of anchorBatch of their examples, seen through --view-through when given (usually the SFT data).")
+    var anchorDemos: String?
     @Option(help: "With --world: the policy sees every frame (the start's and Prophet's) after a round trip through this Prophet run's autoencoder, as it was fine-tuned with 'policy sft --view-through' (usually the --world file).")
     var viewThrough: String?
 
@@ -75,13 +78,20 @@ struct RLTrainCommand: ParsableCommand {
         }
         if let iterations { file.iterations = iterations }
         try file.validate()
+        if file.options.anchorWeight > 0 && anchorDemos == nil {
+            throw CLIError("--anchor-demos: required when the config's anchorWeight is above 0 (the imitation anchor's demonstrations)")
+        }
+        if let anchorDemos {
+            if file.options.anchorWeight == 0 { throw CLIError("--anchor-demos: needs anchorWeight > 0 in the config") }
+            if !FileManager.default.fileExists(atPath: anchorDemos) { throw CLIError("--anchor-demos: no such file '\(anchorDemos)'") }
+        }
         let judgePath = try Self.judgePath(reward)
         let prefix = plot ?? (out.hasSuffix(".sqlite") ? String(out.dropLast(7)) : out)
-        let (policyPath, out, resolution, configured) = (policy, out, resolution, file)
+        let (policyPath, out, resolution, configured, anchorDemos) = (policy, out, resolution, file, anchorDemos)
         try runBlocking {
             try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: configured.outerStepsGiven,
                                  out: out, plotPrefix: prefix, resolution: resolution, judgePath: judgePath, world: worldSetup,
-                                 probabilityReward: Self.isProbabilityReward(reward))
+                                 probabilityReward: Self.isProbabilityReward(reward), anchorDemos: anchorDemos)
         }
     }
 
@@ -138,7 +148,7 @@ struct RLTrainCommand: ParsableCommand {
 
     static func train(policyPath: String, task: SimTask, file: RLConfigFile, explicitOuterSteps: Bool, out: String,
                       plotPrefix: String, resolution: Int, judgePath: String? = nil, world: WorldRL? = nil,
-                      probabilityReward: Bool = false) async throws {
+                      probabilityReward: Bool = false, anchorDemos: String? = nil) async throws {
         let sftStore = try SQLiteCheckpointStore(path: policyPath, mode: .readOnly)
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
@@ -164,7 +174,8 @@ struct RLTrainCommand: ParsableCommand {
                                            ("environment", .string(environmentName)), ("starts", startsValue),
                                            ("startChunks", .array((world?.startChunks ?? [0]).map { .integer(Int64($0)) })),
                                            ("judgeTerminates", .bool(world?.judgeTerminates ?? false))]
-                                          + (world?.viewThrough.map { [("viewThrough", JSONValue.string($0))] } ?? []))
+                                          + (world?.viewThrough.map { [("viewThrough", JSONValue.string($0))] } ?? [])
+                                          + (anchorDemos.map { [("anchorDemos", JSONValue.string($0))] } ?? []))
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
         }
@@ -198,6 +209,14 @@ struct RLTrainCommand: ParsableCommand {
         }
         var loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix,
                                 reportAgreement: judgePath != nil && (world == nil || world?.physicsShadow == true))
+        if let anchorDemos {
+            let view = try world?.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
+            let (demos, examples) = try await PolicySFTCommand.demonstrationExamples(
+                data: anchorDemos, task: task.rawValue, view: view, chunkSteps: policy.configuration.chunkSteps, option: "--anchor-demos")
+            loop.anchorExamples = examples
+            print("imitation anchor: weight \(file.options.anchorWeight), \(file.options.anchorBatch) of \(examples.count) examples "
+                  + "(\(demos) demos in \(anchorDemos)\(view == nil ? "" : ", seen through the view")) per update")
+        }
         if let world {
             if judge == nil && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
@@ -222,7 +241,8 @@ struct RLTrainCommand: ParsableCommand {
             let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
             let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
             try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                               environment: environment, reward: rewardSource), task: task)
+                                               environment: environment, reward: rewardSource,
+                                               anchorExamples: loop.anchorExamples), task: task)
         }
     }
 

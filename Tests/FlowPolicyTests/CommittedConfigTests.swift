@@ -42,6 +42,14 @@ struct CommittedConfigTests {
         #expect(g8.options.groupsPerIteration == 8 && g8.options.minibatchRollouts == 16 && g8.options.eta == 0.2 && g8.checkpointEvery == 5)
         #expect(try RLConfigFile.parse(json: #"{"keepCheckpoints": 5}"#, task: "pick-bottle").keepCheckpoints == 5)
         #expect(RLConfigFile().keepCheckpoints == 2)
+        let anchored = try RLConfigFile.parse(json: #"{"anchorWeight": 0.5, "anchorBatch": 16}"#, task: "place-bowl")
+        #expect(anchored.options.anchorWeight == 0.5 && anchored.options.anchorBatch == 16)
+        #expect(anchored.json.serialized().contains(#""anchorWeight":0.5"#) && anchored.json.serialized().contains(#""anchorBatch":16"#),
+                "\(anchored.json.serialized())")
+        #expect(RLConfigFile().options.anchorWeight == 0 && !RLConfigFile().json.serialized().contains("anchor"))
+        #expect(throws: ValidationError.outOfRange(argument: "anchorWeight", expected: ">= 0", actual: -1)) {
+            try RLConfigFile.parse(json: #"{"anchorWeight": -1}"#, task: "place-bowl")
+        }
         #expect(throws: ValidationError.self) { try RLConfigFile.parse(json: #"{"keepCheckpoints": 0}"#, task: "pick-bottle") }
         #expect(throws: ValidationError.invalid(argument: "freezeEncoders", reason: "expected true or false, got \"yes\"")) {
             try RLConfigFile.parse(json: #"{"freezeEncoders": "yes"}"#, task: "pull-tissue")

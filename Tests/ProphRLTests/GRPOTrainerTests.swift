@@ -54,24 +54,37 @@ struct GRPOTrainerTests {
         return options
     }
 
-    func train(_ objective: RLOptions.Objective, iterations: Int, control: RewardControl = .none) async throws
+    func train(_ objective: RLOptions.Objective, iterations: Int, control: RewardControl = .none,
+               anchorWeight: Double = 0, anchorLosses: inout [Double]) async throws
         -> (first: Double, last: Double, distance: Double) {
         var options = options(objective)
         options.rewardControl = control
+        options.anchorWeight = anchorWeight
+        options.anchorBatch = 4
         let policy = try TrainableLinearPolicy(theta: [Double](repeating: 0, count: 14), layout: Self.layout,
                                                grid: try .uniform(steps: 4), learningRate: 0.05)
         let environment = ChunkTargetEnvironment(target: Self.target, radius: 0.95)
-        let trainer = try GRPOTrainer(options: options, policy: policy, reference: nil,
-                                      environment: environment, reward: .environmentSuccess)
+        // Demonstrations of the target chunk, for the imitation anchor.
+        let demo = DemonstrationExample(observation: try await environment.observation(),
+                                        target: try ActionChunk(steps: 2, maxEffectors: 1, values: Self.target, validity: [true]))
+        let trainer = try GRPOTrainer(options: options, policy: policy, reference: nil, environment: environment,
+                                      reward: .environmentSuccess, anchorExamples: [demo, demo, demo])
         var rates: [Double] = []
         for i in 0..<iterations {
             let report = try await trainer.iterate(i)
             rates.append(report.successRate)
+            if let loss = report.anchorLoss { anchorLosses.append(loss) }
         }
         let theta = await policy.theta
         let distance = zip(theta, Self.target).reduce(0) { $0 + ($1.0 - Double($1.1)) * ($1.0 - Double($1.1)) }.squareRoot()
         let k = 4
         return (rates.prefix(k).reduce(0, +) / Double(k), rates.suffix(k).reduce(0, +) / Double(k), distance)
+    }
+
+    func train(_ objective: RLOptions.Objective, iterations: Int, control: RewardControl = .none) async throws
+        -> (first: Double, last: Double, distance: Double) {
+        var unused: [Double] = []
+        return try await train(objective, iterations: iterations, control: control, anchorLosses: &unused)
     }
 
     @Test("FA-GRPO + FlowScale raises the success rate and moves the head toward the target")
@@ -88,6 +101,37 @@ struct GRPOTrainerTests {
         let result = try await train(.flowScale, iterations: 25, control: .shuffledInGroups)
         #expect(result.last < result.first + 0.1, "success \(result.first) → \(result.last)")
         #expect(result.distance > 0.9 * initialDistance, "distance \(initialDistance) → \(result.distance)")
+    }
+
+    @Test("An imitation anchor on target demonstrations pulls the control arm (no reward signal) to the target")
+    func anchorPullsTowardDemonstrations() async throws {
+        let initialDistance = Double(Self.target.reduce(0) { $0 + $1 * $1 }.squareRoot())
+        var losses: [Double] = []
+        let result = try await train(.flowScale, iterations: 25, control: .shuffledInGroups, anchorWeight: 5, anchorLosses: &losses)
+        #expect(result.distance < 0.5 * initialDistance, "distance \(initialDistance) → \(result.distance)")
+        #expect(losses.count >= 5 && losses.last! < 0.5 * losses.first!, "anchor loss \(losses.prefix(2)) → \(losses.suffix(2))")
+        // Weight 0 is no anchor: the run is the plain one, bit for bit.
+        var none: [Double] = []
+        let plain = try await train(.flowScale, iterations: 4, control: .shuffledInGroups)
+        let zero = try await train(.flowScale, iterations: 4, control: .shuffledInGroups, anchorWeight: 0, anchorLosses: &none)
+        #expect(plain == zero && none.isEmpty)
+    }
+
+    @Test("An anchor weight without demonstrations, or a negative one, is a typed error")
+    func anchorNeedsExamples() throws {
+        var options = options(.flowScale)
+        options.anchorWeight = 1
+        let policy = try TrainableLinearPolicy(theta: [Double](repeating: 0, count: 14), layout: Self.layout,
+                                               grid: .uniform(steps: 4), learningRate: 0.1)
+        #expect(throws: ValidationError.invalid(argument: "anchorWeight", reason: "an imitation anchor needs demonstration examples")) {
+            try GRPOTrainer(options: options, policy: policy, reference: nil,
+                            environment: ChunkTargetEnvironment(target: Self.target, radius: 1), reward: .environmentSuccess)
+        }
+        options.anchorWeight = -1
+        #expect(throws: ValidationError.outOfRange(argument: "anchorWeight", expected: ">= 0", actual: -1)) { try options.validate() }
+        options.anchorWeight = 1
+        options.anchorBatch = 0
+        #expect(throws: ValidationError.self) { try options.validate() }
     }
 
     @Test("Every objective of the ablation switch trains without error", arguments: RLOptions.Objective.allCases)

@@ -62,6 +62,14 @@ struct PolicyCLITests {
         #expect(controlJSON.contains(#""method":"shuffledReward""#), "\(controlJSON)")
         let report = try CLITests.run(["rl", "report", "--markdown", "\(dir)/eval-rl.json", "\(dir)/eval-control.json"])
         #expect(report.status == 0 && report.output.contains("control: shuffled reward"), "\(report.output)")
+
+        // The imitation anchor: the SFT demos' flow-matching loss joins every update, logged per iteration.
+        try Data(#"{"groupSize": 2, "groupsPerIteration": 2, "outerSteps": 2, "iterations": 2, "minibatchRollouts": 2, "anchorWeight": 0.5, "anchorBatch": 4}"#.utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/anchored.json"))
+        let anchored = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pull-tissue", "--config", "\(dir)/anchored.json",
+                                         "--resolution", "16", "--anchor-demos", demos, "--out", "\(dir)/anchored.sqlite"])
+        #expect(anchored.status == 0 && anchored.output.contains("imitation anchor: weight 0.5, 4 of "), "\(anchored.output)")
+        #expect(anchored.output.contains("anchor loss") || anchored.output.contains("zero-std groups 1.00"), "\(anchored.output)")
     }
 
     @Test func badConfigsFailNamingTheKey() throws {
@@ -74,6 +82,13 @@ struct PolicyCLITests {
         let rl = try CLITests.run(["rl", "train", "--policy", "\(dir)/none.sqlite", "--task", "pick-bottle", "--config",
                                    "\(dir)/rl.json", "--out", "\(dir)/rl.sqlite"])
         #expect(rl.status != 0 && rl.output.contains("objective"), "\(rl.output)")
+        try Data(#"{"anchorWeight": 1}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/anchor.json"))
+        let noDemos = try CLITests.run(["rl", "train", "--policy", "\(dir)/none.sqlite", "--task", "pick-bottle", "--config",
+                                        "\(dir)/anchor.json", "--out", "\(dir)/rl.sqlite"])
+        #expect(noDemos.status != 0 && noDemos.output.contains("--anchor-demos: required"), "\(noDemos.output)")
+        let noWeight = try CLITests.run(["rl", "train", "--policy", "\(dir)/none.sqlite", "--task", "pick-bottle",
+                                         "--anchor-demos", "\(dir)/none.hdf5", "--out", "\(dir)/rl.sqlite"])
+        #expect(noWeight.status != 0 && noWeight.output.contains("needs anchorWeight > 0"), "\(noWeight.output)")
         let eval = try CLITests.run(["sim", "eval", "--policy", "\(dir)/none.sqlite", "--task", "pick-bottle", "--runs", "0"])
         #expect(eval.status != 0 && eval.output.contains("--runs"), "\(eval.output)")
     }

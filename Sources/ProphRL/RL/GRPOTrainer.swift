@@ -2,7 +2,7 @@ import ProphRLCore
 
 /// The RL update of the paper: collect groups of rollouts, normalise their rewards within groups, and update
 /// the policy's flow head with FA-GRPO + FlowScale (or an ablation) over minibatches, with a KL term to a
-/// frozen reference policy.
+/// frozen reference policy and, optionally, an imitation anchor on demonstrations.
 ///
 /// ```swift
 /// var trainer = try GRPOTrainer(options: options, policy: policy, reference: sftCopy,
@@ -18,16 +18,34 @@ public struct GRPOTrainer<Policy: TrainablePolicy, Env: Environment>: Sendable {
     public let reference: (any TrainablePolicy)?
     /// Rollout collection.
     public let collector: RolloutCollector<Policy, Env>
+    /// Demonstration examples for the imitation anchor (used when `options.anchorWeight > 0`).
+    public let anchorExamples: [DemonstrationExample]
 
     /// Creates a trainer.
-    /// - Throws: ``ValidationError`` for invalid options.
+    /// - Throws: ``ValidationError`` for invalid options, or an anchor weight without anchor examples.
     public init(options: RLOptions, policy: Policy, reference: (any TrainablePolicy)?, environment: Env,
-                reward: RewardSource) throws {
+                reward: RewardSource, anchorExamples: [DemonstrationExample] = []) throws {
         try options.validate()
+        if options.anchorWeight > 0 && anchorExamples.isEmpty {
+            throw ValidationError.invalid(argument: "anchorWeight", reason: "an imitation anchor needs demonstration examples")
+        }
         self.options = options
         self.policy = policy
         self.reference = reference
+        self.anchorExamples = anchorExamples
         collector = RolloutCollector(policy: policy, environment: environment, reward: reward)
+    }
+
+    /// The anchor of minibatch `minibatch` of epoch `epoch`: its own seeded draw, so the rollouts, their order and
+    /// an anchor-free run's updates do not depend on it.
+    func anchor(iteration: Int, epoch: Int, minibatch: Int) throws -> ImitationAnchor? {
+        guard options.anchorWeight > 0 else { return nil }
+        var rng = SeededGenerator(seed: options.seed).fork(0xa7c0_0000 &+ UInt64(iteration))
+            .fork(UInt64(epoch)).fork(UInt64(minibatch))
+        let picks = (0..<min(options.anchorBatch, anchorExamples.count)).map { _ in
+            anchorExamples[Int(rng.next() % UInt64(anchorExamples.count))]
+        }
+        return try ImitationAnchor(examples: picks, weight: options.anchorWeight)
     }
 
     /// Runs iteration `iteration`: collection, advantages, and `epochs` passes of minibatch updates.
@@ -72,7 +90,8 @@ public struct GRPOTrainer<Policy: TrainablePolicy, Env: Environment>: Sendable {
                     throw RLError.offPolicyFirstUpdate(maxAbsLogRatio: result.diagnostics.maxAbsLogRatio)
                 }
                 guard let gradient = result.gradientMeans else { continue }
-                let update = try await policy.applyMeansGradient(layout.perRecord(gradient), for: layout.records)
+                let update = try await policy.applyMeansGradient(layout.perRecord(gradient), for: layout.records,
+                                                                 anchor: try anchor(iteration: iteration, epoch: epoch, minibatch: m))
                 report.record(result, update)
             }
         }

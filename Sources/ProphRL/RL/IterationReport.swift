@@ -26,6 +26,8 @@ public struct IterationReport: Sendable, Equatable {
     public var gradientNorm = 0.0
     /// Mean per-denoising-step gradient norms.
     public var perStepGradientNorms: [Double] = []
+    /// Mean imitation-anchor loss over updates (unweighted); nil without an anchor.
+    public var anchorLoss: Double?
 
     /// An empty report for an iteration's collection.
     public init(iteration: Int, rewards: [Double], successes: [Bool], allEqualGroupFraction: Double) {
@@ -50,6 +52,7 @@ public struct IterationReport: Sendable, Equatable {
         meanRatio = mix(meanRatio, result.diagnostics.meanRatio)
         approxKL = mix(approxKL, result.diagnostics.approxKL)
         gradientNorm = mix(gradientNorm, update.gradientNorm)
+        if let value = update.anchorLoss { anchorLoss = mix(anchorLoss ?? value, value) }
         if perStepGradientNorms.count != update.perStepGradientNorms.count {
             perStepGradientNorms = update.perStepGradientNorms
         } else {

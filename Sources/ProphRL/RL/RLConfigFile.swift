@@ -6,7 +6,8 @@ import ProphRLCore
 /// ```json
 /// {"seed": 0, "groupSize": 8, "groupsPerIteration": 4, "outerSteps": 12, "eta": 0.5,
 ///  "objective": "flowScale", "clipEpsilon": 0.2, "klCoefficient": 0.01, "minibatchRollouts": 16,
-///  "epochs": 1, "iterations": 20, "learningRate": 0.0003, "checkpointEvery": 5, "keepCheckpoints": 2}
+///  "epochs": 1, "iterations": 20, "learningRate": 0.0003, "checkpointEvery": 5, "keepCheckpoints": 2,
+///  "anchorWeight": 0, "anchorBatch": 32}
 /// ```
 public struct RLConfigFile: Sendable, Equatable {
     /// The loop's options (`task` comes from the command line).
@@ -80,6 +81,8 @@ public struct RLConfigFile: Sendable, Equatable {
                         + RewardControl.allCases.map(\.rawValue).joined(separator: ", ") + ", got \(value.serialized())")
                 }
                 file.options.rewardControl = control
+            case "anchorWeight": file.options.anchorWeight = try double()
+            case "anchorBatch": file.options.anchorBatch = try int()
             case "freezeEncoders":
                 guard case .bool(let v) = value else {
                     throw ValidationError.invalid(argument: key, reason: "expected true or false, got \(value.serialized())")
@@ -117,6 +120,9 @@ public struct RLConfigFile: Sendable, Equatable {
         ]
         if let learningRate { members.append(("learningRate", .number(learningRate))) }
         if freezeEncoders { members.append(("freezeEncoders", .bool(true))) }
+        if options.anchorWeight > 0 {
+            members += [("anchorWeight", .number(options.anchorWeight)), ("anchorBatch", .integer(Int64(options.anchorBatch)))]
+        }
         if options.rewardControl != .none { members.append(("rewardControl", .string(options.rewardControl.rawValue))) }
         return .object(members)
     }

@@ -39,6 +39,11 @@ public struct RLOptions: Sendable, Equatable {
     public var minibatchRollouts = 16
     /// Passes over each iteration's rollouts.
     public var epochs = 1
+    /// Weight λ of the imitation anchor: each minibatch update adds λ × the flow-matching loss of `anchorBatch`
+    /// demonstration examples (PPO-ptx style); 0 turns it off. Needs the trainer's `anchorExamples`.
+    public var anchorWeight = 0.0
+    /// Demonstration examples per anchored update.
+    public var anchorBatch = 32
     /// Largest |ln r| tolerated on the first minibatch (recomputed Float log-probs may differ in the last bits).
     public var onPolicyTolerance = 1e-3
 
@@ -54,6 +59,9 @@ public struct RLOptions: Sendable, Equatable {
         try Validate.atLeastOne(epochs, "epochs")
         try Validate.positive(eta, "eta")
         try Validate.positive(onPolicyTolerance, "onPolicyTolerance")
+        try Validate.finite(anchorWeight, "anchorWeight")
+        if anchorWeight < 0 { throw ValidationError.outOfRange(argument: "anchorWeight", expected: ">= 0", actual: anchorWeight) }
+        try Validate.atLeastOne(anchorBatch, "anchorBatch")
         try objectiveConfiguration.validate()
         try flowScale.validate()
         if task.isEmpty { throw ValidationError.empty(argument: "task") }

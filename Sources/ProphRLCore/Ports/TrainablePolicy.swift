@@ -15,9 +15,17 @@ public protocol TrainablePolicy: ActionPolicy {
     /// `records.count × K × (CH·D)` values in the trace's flat order.
     func transitionMeans(for records: [PolicyStepRecord]) async throws -> [[[Double]]]
 
-    /// Back-propagates `∂L/∂μ` (same layout as ``transitionMeans(for:)``) into the parameters and takes one
-    /// optimizer step.
-    func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord]) async throws -> PolicyUpdateReport
+    /// Back-propagates `∂L/∂μ` (same layout as ``transitionMeans(for:)``) into the parameters, adds the weighted
+    /// gradient of the anchor's imitation loss if one is given, and takes one optimizer step.
+    func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord],
+                            anchor: ImitationAnchor?) async throws -> PolicyUpdateReport
+}
+
+extension TrainablePolicy {
+    /// Back-propagates `∂L/∂μ` into the parameters and takes one optimizer step (no imitation anchor).
+    public func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord]) async throws -> PolicyUpdateReport {
+        try await applyMeansGradient(gradient, for: records, anchor: nil)
+    }
 }
 
 /// One policy decision as stored for the update: what the policy saw and the chain it ran.
@@ -43,11 +51,14 @@ public struct PolicyUpdateReport: Sendable, Equatable {
     /// Per denoising step k, the norm of the parameter gradient coming from that step (shows what FlowScale
     /// does to the balance across k); empty if the policy does not measure it.
     public var perStepGradientNorms: [Double]
+    /// The anchor's imitation loss before the step (unweighted); nil without an anchor.
+    public var anchorLoss: Double?
 
     /// Creates a report.
-    public init(gradientNorm: Double, learningRate: Double, perStepGradientNorms: [Double] = []) {
+    public init(gradientNorm: Double, learningRate: Double, perStepGradientNorms: [Double] = [], anchorLoss: Double? = nil) {
         self.gradientNorm = gradientNorm
         self.learningRate = learningRate
         self.perStepGradientNorms = perStepGradientNorms
+        self.anchorLoss = anchorLoss
     }
 }

@@ -46,8 +46,11 @@ public actor TrainableLinearPolicy: TrainablePolicy {
         }
     }
 
-    /// One gradient-descent step on θ; reports the gradient norm contributed by each step k.
-    public func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord]) async throws -> PolicyUpdateReport {
+    /// One gradient-descent step on θ; reports the gradient norm contributed by each step k. An anchor adds
+    /// `weight · ∂/∂θ` of its imitation loss `mean ‖u − θ‖²` over its examples' chunks `u` (the flow-matching loss
+    /// of this velocity field at τ = 1).
+    public func applyMeansGradient(_ gradient: [[[Double]]], for records: [PolicyStepRecord],
+                                   anchor: ImitationAnchor?) async throws -> PolicyUpdateReport {
         try Validate.count(gradient.count, equals: records.count, "gradient")
         var total = [Double](repeating: 0, count: theta.count)
         var perStep = [[Double]](repeating: [Double](repeating: 0, count: theta.count), count: grid.steps)
@@ -62,8 +65,23 @@ public actor TrainableLinearPolicy: TrainablePolicy {
                 }
             }
         }
+        var anchorLoss: Double?
+        if let anchor {
+            var loss = 0.0
+            let n = Double(anchor.examples.count * theta.count)
+            for example in anchor.examples {
+                try Validate.count(example.target.values.count, equals: theta.count, "anchor example chunk")
+                for i in theta.indices {
+                    let residual = Double(example.target.values[i]) - theta[i]
+                    loss += residual * residual / n
+                    total[i] += anchor.weight * -2 * residual / n
+                }
+            }
+            anchorLoss = loss
+        }
         for i in theta.indices { theta[i] -= learningRate * total[i] }
         func norm(_ v: [Double]) -> Double { v.reduce(0) { $0 + $1 * $1 }.squareRoot() }
-        return PolicyUpdateReport(gradientNorm: norm(total), learningRate: learningRate, perStepGradientNorms: perStep.map(norm))
+        return PolicyUpdateReport(gradientNorm: norm(total), learningRate: learningRate, perStepGradientNorms: perStep.map(norm),
+                                  anchorLoss: anchorLoss)
     }
 }
