@@ -3,8 +3,9 @@ import ProphRLCore
 import TensorEngine
 
 /// A learned, frozen-at-use video judge behind the ``RewardModel`` port: a small video classifier that reads a
-/// few frames of a rollout (the last included) and the instruction and outputs P(success). Trained with binary
-/// cross-entropy on rollouts labelled by the simulator's success predicate.
+/// few frames of a rollout (the last included), optionally a few of its robot states (`statePoints`), and the
+/// instruction and outputs P(success). Trained with binary cross-entropy on rollouts labelled by the simulator's
+/// success predicate.
 ///
 /// ```swift
 /// let judge = try VideoJudge(configuration: VideoJudgeConfiguration())
@@ -37,8 +38,19 @@ public actor VideoJudge: RewardModel {
     public var parameterCount: Int { network.parameterCount }
 
     /// The input features of one clip (see ``VideoJudgeFeatures``); compute once and reuse across epochs.
+    /// - Throws: ``ValidationError`` if this judge also reads states (use ``features(_:states:)``).
     public nonisolated func features(_ clip: VideoClip) throws -> [Float] {
-        try VideoJudgeFeatures.features(clip, configuration)
+        guard configuration.statePoints == 0 else {
+            throw ValidationError.invalid(argument: "states", reason: "this judge reads the rollout's states "
+                                          + "(statePoints \(configuration.statePoints)); score it with them")
+        }
+        return try VideoJudgeFeatures.features(clip, configuration)
+    }
+
+    /// The input features of one clip and the states before each of its chunks; the states are ignored by a
+    /// video-only judge.
+    public nonisolated func features(_ clip: VideoClip, states: [RobotState]) throws -> [Float] {
+        try VideoJudgeFeatures.features(clip, configuration) + VideoJudgeFeatures.stateFeatures(states, configuration)
     }
 
     /// P(success) of each video, given as ``features(_:)``.
@@ -51,7 +63,16 @@ public actor VideoJudge: RewardModel {
 
     /// Judges one rollout: success when P(success) ≥ the configured threshold; the reward is the binary success.
     public func score(rollout: VideoClip, instruction: String) async throws -> RewardVerdict {
-        let p = try probabilities(features: [try features(rollout)], instructions: [instruction])[0]
+        verdict(try probabilities(features: [try features(rollout)], instructions: [instruction])[0])
+    }
+
+    /// Judges one rollout from its video and states (a video-only judge ignores the states).
+    public func score(rollout: VideoClip, instruction: String, states: [RobotState]) async throws -> RewardVerdict {
+        verdict(try probabilities(features: [try features(rollout, states: states)], instructions: [instruction])[0])
+    }
+
+    /// The binary verdict at the threshold for P(success) `p`.
+    func verdict(_ p: Double) -> RewardVerdict {
         let success = p >= configuration.threshold
         return RewardVerdict(reward: success ? 1 : 0, success: success,
                              rationale: "video judge P(success) = \((p * 1000).rounded() / 1000)")
@@ -87,7 +108,7 @@ public actor VideoJudge: RewardModel {
     func checkBatch(_ features: [[Float]], _ instructions: [String]) throws {
         guard !features.isEmpty else { throw ValidationError.empty(argument: "features") }
         try Validate.count(instructions.count, equals: features.count, "instructions")
-        let width = configuration.sampledFrames * configuration.imageSize * configuration.imageSize * 3
+        let width = configuration.videoFeatureCount + configuration.stateFeatureCount
         for (i, f) in features.enumerated() where f.count != width {
             throw ValidationError.shapeMismatch(argument: "features[\(i)]", expected: "\(width) values", actual: "\(f.count)")
         }

@@ -24,12 +24,19 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
     public var weightDecay = 1e-4
     /// P(success) at or above which a rollout is judged successful.
     public var threshold = 0.5
+    /// States sampled evenly from the rollout's states before each chunk (first and last included), each read as
+    /// the end effector's displacement from the first state (per 10 cm) and its gripper command; 0: video only.
+    public var statePoints = 0
 
     /// The defaults.
     public init() {}
 
     /// Patches per frame.
     public var patchCount: Int { (imageSize / patchSize) * (imageSize / patchSize) }
+    /// Feature values per rollout from its frames.
+    public var videoFeatureCount: Int { sampledFrames * imageSize * imageSize * 3 }
+    /// Feature values per rollout from its states.
+    public var stateFeatureCount: Int { statePoints * VideoJudgeFeatures.valuesPerState }
 
     /// Throws ``ValidationError`` naming the first bad field.
     public func validate() throws {
@@ -38,6 +45,7 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
                               (wordWidth, "wordWidth")] {
             try Validate.atLeastOne(value, name)
         }
+        guard statePoints >= 0 else { throw ValidationError.outOfRange(argument: "statePoints", expected: ">= 0", actual: Double(statePoints)) }
         guard imageSize % patchSize == 0 else {
             throw ValidationError.invalid(argument: "patchSize", reason: "expected a divisor of imageSize \(imageSize), got \(patchSize)")
         }
@@ -78,6 +86,7 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
             case "hiddenWidth": hiddenWidth = v
             case "vocabularySize": vocabularySize = v
             case "wordWidth": wordWidth = v
+            case "statePoints": statePoints = v
             default: throw ValidationError.invalid(argument: key, reason: "unknown judge config key")
             }
         }
@@ -91,6 +100,7 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
             ("imageSize", i(imageSize)), ("patchSize", i(patchSize)), ("patchWidth", i(patchWidth)),
             ("hiddenWidth", i(hiddenWidth)), ("vocabularySize", i(vocabularySize)), ("wordWidth", i(wordWidth)),
             ("learningRate", .number(learningRate)), ("weightDecay", .number(weightDecay)), ("threshold", .number(threshold)),
+            ("statePoints", i(statePoints)),
         ])
     }
 }

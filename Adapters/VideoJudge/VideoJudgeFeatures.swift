@@ -1,8 +1,28 @@
 import ProphRLCore
 
 /// The judge's raw input from a clip: `sampledFrames` frames spread evenly over the clip (first and last
-/// included), each average-pooled to `imageSize`² and cut into patches, values in [−0.5, 0.5].
+/// included), each average-pooled to `imageSize`² and cut into patches, values in [−0.5, 0.5]; then, for a judge
+/// that reads states, `statePoints` states spread evenly over the rollout's states before each chunk.
 public enum VideoJudgeFeatures {
+    /// Values per sampled state: the end effector's displacement from the first state (x, y, z) and its gripper.
+    public static let valuesPerState = 4
+    /// Displacements are read per 10 cm, so that a reach across the table is a value of order 1.
+    static let displacementScale = 10.0
+
+    /// The state features of `states` (effector 0): `statePoints` × (Δx, Δy, Δz per 10 cm, gripper).
+    /// - Throws: ``ValidationError`` if `states` is empty while the configuration reads states.
+    public static func stateFeatures(_ states: [RobotState], _ c: VideoJudgeConfiguration) throws -> [Float] {
+        guard c.statePoints > 0 else { return [] }
+        guard let first = states.first?.effectors.first else {
+            throw ValidationError.empty(argument: "states (this judge reads the rollout's states: statePoints \(c.statePoints))")
+        }
+        return frameIndices(count: states.count, sampled: c.statePoints).flatMap { index -> [Float] in
+            let effector = states[index].effectors.first ?? first
+            let (p, p0) = (effector.pose.position, first.pose.position)
+            return [p.x - p0.x, p.y - p0.y, p.z - p0.z].map { Float($0 * displacementScale) } + [Float(effector.gripper)]
+        }
+    }
+
     /// The frame indices sampled from a clip of `count` frames (the last frame is always the last index).
     public static func frameIndices(count: Int, sampled: Int) -> [Int] {
         guard sampled > 1 else { return [count - 1] }

@@ -16,8 +16,16 @@ public struct VideoJudgeProbabilityReward: RewardModel {
 
     /// P(success) as the reward; success when it reaches the judge's threshold.
     public func score(rollout: VideoClip, instruction: String) async throws -> RewardVerdict {
-        let p = try await judge.probabilities(features: [try judge.features(rollout)], instructions: [instruction])[0]
-        return RewardVerdict(reward: p, success: p >= judge.configuration.threshold,
-                             rationale: "video judge P(success) = \((p * 1000).rounded() / 1000)")
+        verdict(try await judge.probabilities(features: [try judge.features(rollout)], instructions: [instruction])[0])
+    }
+
+    /// P(success) from the video and the states as the reward.
+    public func score(rollout: VideoClip, instruction: String, states: [RobotState]) async throws -> RewardVerdict {
+        verdict(try await judge.probabilities(features: [try judge.features(rollout, states: states)], instructions: [instruction])[0])
+    }
+
+    func verdict(_ p: Double) -> RewardVerdict {
+        RewardVerdict(reward: p, success: p >= judge.configuration.threshold,
+                      rationale: "video judge P(success) = \((p * 1000).rounded() / 1000)")
     }
 }

@@ -22,7 +22,7 @@ struct JudgeCommand: ParsableCommand {
             for summary in try await store.list(task: task) {
                 let episode = try await store.load(id: summary.id)
                 ids.append("\(path):\(episode.id)")
-                features.append(try judge.features(episode.video))
+                features.append(try judge.features(episode.video, states: episode.states))
                 instructions.append(episode.instruction)
                 labels.append(episode.success)
             }
@@ -41,7 +41,8 @@ struct JudgeTrainCommand: ParsableCommand {
         Episodes are split into train and held-out sets by a seeded shuffle (--held-out fraction). Collect labelled
         rollouts with 'sim collect' (expert; add --waypoint-noise for noisy experts that sometimes fail).
         Config keys (JSON, VideoJudgeConfiguration): seed 0, sampledFrames 4, imageSize 16, patchSize 4, patchWidth 16,
-        hiddenWidth 32, vocabularySize 64, wordWidth 16, learningRate 3e-3, weightDecay 1e-4, threshold 0.5.
+        hiddenWidth 32, vocabularySize 64, wordWidth 16, learningRate 3e-3, weightDecay 1e-4, threshold 0.5, statePoints 0
+        (above 0: the judge also reads that many of each episode's states before its chunks, as displacement and gripper).
         """)
 
     @Option(help: "HDF5 episode file(s) with success labels (repeatable).") var data: [String]
@@ -81,7 +82,7 @@ struct JudgeTrainCommand: ParsableCommand {
         let realCount = all.ids.count
         for episode in generated {
             all.ids.append("prophet:\(episode.id)")
-            all.features.append(try judge.features(episode.video))
+            all.features.append(try judge.features(episode.video, states: episode.states))
             all.instructions.append(episode.instruction)
             all.labels.append(episode.success)
         }
@@ -186,7 +187,7 @@ struct JudgeEvalCommand: ParsableCommand {
             let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
             var all = try await JudgeCommand.load(data, task: task, judge: judge)
             if let replayed {
-                all.features = try replayed.map { try judge.features($0.video) }
+                all.features = try replayed.map { try judge.features($0.video, states: $0.states) }
                 all.instructions = replayed.map(\.instruction)
                 all.labels = replayed.map(\.success)
             }

@@ -190,10 +190,16 @@ struct RLTrainCommand: ParsableCommand {
         var judge: VideoJudge?
         if let judgePath {
             let loaded = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
+            if loaded.configuration.statePoints > 0, let world, world.startChunks != [0] {
+                // The collector hands the judge the policy's decision states only, not a resumed episode's recorded ones.
+                throw CLIError("--start-chunks: a judge that reads states (statePoints \(loaded.configuration.statePoints)) needs rollouts from "
+                               + "the episodes' first frames (--start-chunks 0)")
+            }
             judge = loaded
             rewardSource = probabilityReward ? .model(VideoJudgeProbabilityReward(judge: loaded), framesPerSecond: 10)
                 : .model(loaded, framesPerSecond: 10)
             print("reward: learned video judge \(judgePath)\(probabilityReward ? ", P(success) as the reward" : "")"
+                  + (loaded.configuration.statePoints > 0 ? ", reading \(loaded.configuration.statePoints) of each rollout's states" : "")
                   + (world == nil ? " (training success below is still the simulator's, for reference)" : ""))
         } else if world?.shadowReward == true {
             // PhysicsShadowEnvironment reports the physics outcome as each step's success.

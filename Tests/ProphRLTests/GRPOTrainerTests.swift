@@ -36,6 +36,14 @@ actor ChunkTargetEnvironment: Environment {
     func close() async throws {}
 }
 
+/// A reward model whose reward is the number of states it was handed.
+struct StateCountReward: RewardModel {
+    func score(rollout: VideoClip, instruction: String) async throws -> RewardVerdict { RewardVerdict(reward: -1, success: false) }
+    func score(rollout: VideoClip, instruction: String, states: [RobotState]) async throws -> RewardVerdict {
+        RewardVerdict(reward: Double(states.count), success: false)
+    }
+}
+
 @Suite("GRPO trainer on a toy bandit with the oracle reward")
 struct GRPOTrainerTests {
     static let layout = ChunkLayout(steps: 2, maxEffectors: 1)
@@ -132,6 +140,16 @@ struct GRPOTrainerTests {
         options.anchorWeight = 1
         options.anchorBatch = 0
         #expect(throws: ValidationError.self) { try options.validate() }
+    }
+
+    @Test("A reward model is handed the state before each of the rollout's chunks")
+    func rewardModelGetsStates() async throws {
+        let policy = try TrainableLinearPolicy(theta: [Double](repeating: 0, count: 14), layout: Self.layout,
+                                               grid: try .uniform(steps: 4), learningRate: 0.05)
+        let collector = RolloutCollector(policy: policy, environment: ChunkTargetEnvironment(target: Self.target, radius: 0.95),
+                                         reward: .model(StateCountReward(), framesPerSecond: 10))
+        let rollout = try await collector.rollout(task: "hit", resetSeed: 1, noiseSeed: 2, outerSteps: 3, eta: 0.5)
+        #expect(rollout.reward == Double(rollout.records.count) && rollout.reward >= 1)
     }
 
     @Test("Every objective of the ablation switch trains without error", arguments: RLOptions.Objective.allCases)

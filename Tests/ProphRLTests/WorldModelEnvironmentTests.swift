@@ -3,6 +3,18 @@ import ProphRLCore
 import ProphRLTesting
 import Testing
 
+/// A judge that reads only the states: success once the effector has been seen past `x` before a chunk.
+private struct StateThresholdJudge: RewardModel {
+    let x: Double
+    func score(rollout: VideoClip, instruction: String) async throws -> RewardVerdict {
+        throw ValidationError.invalid(argument: "states", reason: "this judge reads states")
+    }
+    func score(rollout: VideoClip, instruction: String, states: [RobotState]) async throws -> RewardVerdict {
+        let reached = states.contains { $0.effectors[0].pose.position.x > x }
+        return RewardVerdict(reward: reached ? 1 : 0, success: reached, rationale: "\(states.count) states")
+    }
+}
+
 @Suite("World model as an environment")
 struct WorldModelEnvironmentTests {
     func start() throws -> WorldModelEnvironment<TranslatingWorldModel>.Start {
@@ -46,5 +58,17 @@ struct WorldModelEnvironmentTests {
         _ = try await env.reset(task: "reach", seed: 1)
         let step = try await env.step(try chunk(0.02))
         #expect(step.success && step.done == [false, false, true])
+    }
+
+    @Test("A success judge that reads states gets the state before each chunk so far")
+    func successJudgeReadsStates() async throws {
+        // 3 actions of 0.02 per chunk: x = 0 before chunk 1, 0.06 before chunk 2.
+        let env = try WorldModelEnvironment(model: TranslatingWorldModel(frameFormat: FrameFormat(width: 16, height: 12, framesPerSecond: 10)),
+                                            starts: [try start()], semantics: .localDelta, maxChunks: 5,
+                                            successJudge: StateThresholdJudge(x: 0.05))
+        _ = try await env.reset(task: "reach", seed: 1)
+        #expect(try await env.step(try chunk(0.02)).success == false)
+        let second = try await env.step(try chunk(0.02))
+        #expect(second.success && second.done == [false, false, true])
     }
 }

@@ -139,6 +139,23 @@ struct RLWorldCLITests {
                                           "--steps", "3", "--out", "\(dir)/judge2.sqlite"])
         #expect(retrained.status == 0 && retrained.output.contains("2 Prophet-generated")
                 && retrained.output.contains("2 generated held out"), "\(retrained.output)")
+        // A judge that also reads each rollout's states (statePoints): trained on the imagined episodes' integrated
+        // states, it drives RL inside Prophet from the episodes' first frames, and refuses mid-episode starts.
+        try Data(#"{"statePoints": 3}"#.utf8).write(to: URL(fileURLWithPath: "\(dir)/state-judge.json"))
+        let stateJudge = "\(dir)/judge-state.sqlite"
+        let stateTrained = try CLITests.run(["judge", "train", "--data", demos, "--data", imagined, "--config", "\(dir)/state-judge.json",
+                                             "--held-out", "0.5", "--steps", "3", "--out", stateJudge])
+        #expect(stateTrained.status == 0 && stateTrained.output.contains("held-out accuracy"), "\(stateTrained.output)")
+        let stateEval = try CLITests.run(["judge", "eval", "--judge", stateJudge, "--data", imagined])
+        #expect(stateEval.status == 0 && stateEval.output.contains("judge eval: accuracy"), "\(stateEval.output)")
+        let stateRL = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                        "--world", prophet, "--starts", demos, "--reward", "judge-p:\(stateJudge)", "--out", "\(dir)/rl-state.sqlite"])
+        #expect(stateRL.status == 0 && stateRL.output.contains("reading 3 of each rollout's states")
+                && stateRL.output.contains("iter 1: reward"), "\(stateRL.output)")
+        let stateMid = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                         "--world", prophet, "--starts", demos, "--start-chunks", "1", "--reward", "judge:\(stateJudge)",
+                                         "--out", "\(dir)/rl-state-mid.sqlite"])
+        #expect(stateMid.status != 0 && stateMid.output.contains("needs rollouts from the episodes' first frames"), "\(stateMid.output)")
         let missing = try CLITests.run(["judge", "train", "--data", demos, "--generated-data", "\(dir)/none.hdf5", "--out", "\(dir)/j3.sqlite"])
         #expect(missing.status != 0 && missing.output.contains("--generated-data: no such file"), "\(missing.output)")
         let shadowAlone = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--physics-shadow", "--out", "\(dir)/x.sqlite"])

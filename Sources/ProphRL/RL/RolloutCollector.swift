@@ -42,7 +42,8 @@ public struct RolloutCollector<Policy: ActionPolicy, Env: Environment>: Sendable
         case .environmentSuccess:
             value = success ? 1 : 0
         case .model(let judge, let fps):
-            value = try await judge.score(rollout: VideoClip(frames: frames, framesPerSecond: fps), instruction: observation.instruction).reward
+            value = try await judge.score(rollout: VideoClip(frames: frames, framesPerSecond: fps), instruction: observation.instruction,
+                                          states: records.map(\.observation.state)).reward
         }
         return Rollout(records: records, done: done, frames: frames, success: success, reward: value)
     }

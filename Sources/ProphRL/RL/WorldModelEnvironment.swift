@@ -65,6 +65,8 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
     private let successJudge: (any RewardModel)?
 
     private var history: [RGBImage] = []
+    /// The state before each chunk of the running episode (the start's prefix included), for a judge that reads states.
+    private var decisionStates: [RobotState] = []
     private var observation: Observation?
     /// The start the running (or last) episode began from; nil before the first reset.
     public private(set) var currentStart: Start?
@@ -99,6 +101,7 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         modelSeeds = rng.fork(1)
         currentStart = start
         history = start.prefix.frames + [start.observation.image]
+        decisionStates = start.prefix.states
         observation = start.observation
         chunksDone = 0
         return start.observation
@@ -111,12 +114,13 @@ public actor WorldModelEnvironment<Model: WorldModel>: Environment {
         }
         let clip = try await model.predict(context: WorldModelContext(frames: history, state: current.state), actions: chunk, seed: modelSeeds.next())
         history += clip.frames
+        decisionStates.append(current.state)
         let states = try integrator.integrate(chunk, from: current.state)
         chunksDone += 1
         var success = false
         if let successJudge {
             let so = try VideoClip(frames: history, framesPerSecond: model.frameFormat.framesPerSecond)
-            success = try await successJudge.score(rollout: so, instruction: current.instruction).success
+            success = try await successJudge.score(rollout: so, instruction: current.instruction, states: decisionStates).success
         }
         let next = Observation(image: clip.last, instruction: current.instruction, state: states.last ?? current.state,
                                firstImage: current.firstImage)

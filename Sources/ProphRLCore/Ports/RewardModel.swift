@@ -8,6 +8,16 @@
 public protocol RewardModel: Sendable {
     /// Judges one rollout.
     func score(rollout: VideoClip, instruction: String) async throws -> RewardVerdict
+    /// Judges one rollout from its video and the robot state before each of its chunks (``Episode/states``'
+    /// layout: inside a world model, the integrated state). A video-only model ignores the states.
+    func score(rollout: VideoClip, instruction: String, states: [RobotState]) async throws -> RewardVerdict
+}
+
+extension RewardModel {
+    /// A video-only judgement: the states are not read.
+    public func score(rollout: VideoClip, instruction: String, states: [RobotState]) async throws -> RewardVerdict {
+        try await score(rollout: rollout, instruction: instruction)
+    }
 }
 
 /// A reward model's judgement of one rollout.
