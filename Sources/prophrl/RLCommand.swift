@@ -215,8 +215,9 @@ struct RLTrainCommand: ParsableCommand {
         }
         var loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix,
                                 reportAgreement: judgePath != nil && (world == nil || world?.physicsShadow == true))
+        // The autoencoder view is loaded once: the anchor's demos and Prophet's rollouts share it.
+        let view = try world?.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
         if let anchorDemos {
-            let view = try world?.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
             let (demos, examples) = try await PolicySFTCommand.demonstrationExamples(
                 data: anchorDemos, task: task.rawValue, view: view, chunkSteps: policy.configuration.chunkSteps, option: "--anchor-demos")
             loop.anchorExamples = examples
@@ -227,7 +228,6 @@ struct RLTrainCommand: ParsableCommand {
             if judge == nil && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
                                                       maxChunks: file.options.outerSteps, judge: judge)
-            let view = try world.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
             if let path = world.viewThrough { print("policy view: every frame after a round trip through \(path)'s autoencoder") }
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
                   + (world.startChunks == [0] ? "" : " at chunks \(world.startChunks.map(String.init).joined(separator: ","))")
