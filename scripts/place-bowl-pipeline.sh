@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Rebuilds, from nothing, the place-bowl files that docs/results.md parts 10–13 start from:
 # demos, SFT, Prophet's training data, the own-data autoencoder, the own-autoencoder Prophet, the SFT policy on
-# autoencoder-viewed frames, and judge-only episodes. Every step is seeded; a step that finished (OUT.done) is kept,
+# autoencoder-viewed frames (and those frames, demos-viewed.hdf5), and judge-only episodes. Every step is seeded; a step that finished (OUT.done) is kept,
 # so an interrupted run resumes. Two jobs at a time (one per core, OPENBLAS_NUM_THREADS=1 each).
 #
 #   scripts/place-bowl-pipeline.sh DIR [PROPHRL]      # about 30 min on the project's 2-core VM
@@ -57,12 +57,15 @@ eval_rollouts check-int-eta02.hdf5 43000000 200 --eta 0.2 --integrated-state &
 step bowl-prophet-ownae.sqlite "$P" world train --data demos.hdf5 sft-eta04.hdf5 noisy02.hdf5 --out bowl-prophet-ownae.sqlite \
   --config small --chunk-frames 4 --autoencoder-from ae8.sqlite --action-frames --dit-steps 12000 --batch 8 --lr 3e-4 \
   --warmup 100 --threads 1
-step sft-view.sqlite "$P" policy sft --data demos.hdf5 --config "$ROOT/configs/pick-bottle-sft.json" \
+# The demos seen through the autoencoder once (world view); the viewed SFT and every anchored RL run read them as
+# they are (--anchor-demos demos-viewed.hdf5) instead of viewing the 200 demos again (8–19 min each).
+step demos-viewed.hdf5 "$P" world view --model bowl-prophet-ownae.sqlite --data demos.hdf5 --out demos-viewed.hdf5
+step sft-view.sqlite "$P" policy sft --data demos-viewed.hdf5 --config "$ROOT/configs/pick-bottle-sft.json" \
   --view-through bowl-prophet-ownae.sqlite --out sft-view.sqlite
 wait
 # Steps run in the background report failure only in their logs; the .done markers say what finished.
 for out in demos.hdf5 sft.sqlite sft-eta04.hdf5 noisy02.hdf5 j-sft-eta04.hdf5 j-sft-ode.hdf5 j-noisy02.hdf5 j-expert.hdf5 \
-           check-int-eta02.hdf5 ae8.sqlite bowl-prophet-ownae.sqlite sft-view.sqlite; do
+           check-int-eta02.hdf5 ae8.sqlite bowl-prophet-ownae.sqlite demos-viewed.hdf5 sft-view.sqlite; do
   [[ -e $out.done ]] || { echo "place-bowl pipeline: $out did not finish (see $DIR/$out.log)"; exit 1; }
 done
 echo "place-bowl pipeline: every file is in $DIR"

@@ -57,13 +57,18 @@ struct PolicySFTCommand: ParsableCommand {
         }
     }
 
-    /// The supervised examples of `data`'s successful demos (of `task`, or all), their frames seen through `view`
-    /// when one is given (with a progress line per demo); `option` names the flag in errors.
-    static func demonstrationExamples(data: String, task: String?, view: (any FrameView)?, chunkSteps: Int,
+    /// The supervised examples of `data`'s successful demos (of `task`, or all), their frames seen through `view` (the
+    /// autoencoder of the Prophet file `viewThrough`) when one is given, with a progress line per demo. Frames that
+    /// `world view` already saw through the same run are read as they are (``ViewStamp``); `option` names the flag in errors.
+    static func demonstrationExamples(data: String, task: String?, view: (any FrameView)?, viewThrough: String?, chunkSteps: Int,
                                       option: String) async throws -> (demos: Int, examples: [DemonstrationExample]) {
         let episodesStore = HDF5EpisodeStore(path: data)
         let summaries = try await episodesStore.list(task: task).filter(\.success)
         guard !summaries.isEmpty else { throw CLIError("\(option): no successful demos\(task.map { " of task \($0)" } ?? "") in \(data)") }
+        let stamp = try await ViewStamp.read(data, option: option)
+        let view = try ViewStamp.alreadyViewed(stamp, data: data, viewThrough: view == nil ? nil : viewThrough,
+                                               chunkSteps: chunkSteps, option: option) ? nil : view
+        if let stamp, view == nil { print("\(option): \(data)'s frames are already seen through \(stamp.path)'s autoencoder") }
         var examples: [DemonstrationExample] = []
         var viewing = view.map { _ in
             ProgressBar(total: summaries.count, label: "autoencoder view", style: .lines, write: { print($0, terminator: ""); fflush(nil) })
@@ -82,7 +87,7 @@ struct PolicySFTCommand: ParsableCommand {
 
     static func train(data: String, task: String?, out: String, configuration: FlowPolicyConfiguration,
                       options: SFTOptions, view: (any FrameView)? = nil, viewThrough: String? = nil) async throws {
-        let (demos, examples) = try await demonstrationExamples(data: data, task: task, view: view,
+        let (demos, examples) = try await demonstrationExamples(data: data, task: task, view: view, viewThrough: viewThrough,
                                                                 chunkSteps: configuration.chunkSteps, option: "--data")
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy

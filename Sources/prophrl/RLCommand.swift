@@ -219,7 +219,8 @@ struct RLTrainCommand: ParsableCommand {
         let view = try world?.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
         if let anchorDemos {
             let (demos, examples) = try await PolicySFTCommand.demonstrationExamples(
-                data: anchorDemos, task: task.rawValue, view: view, chunkSteps: policy.configuration.chunkSteps, option: "--anchor-demos")
+                data: anchorDemos, task: task.rawValue, view: view, viewThrough: world?.viewThrough,
+                chunkSteps: policy.configuration.chunkSteps, option: "--anchor-demos")
             loop.anchorExamples = examples
             print("imitation anchor: weight \(file.options.anchorWeight), \(file.options.anchorBatch) of \(examples.count) examples "
                   + "(\(demos) demos in \(anchorDemos)\(view == nil ? "" : ", seen through the view")) per update")

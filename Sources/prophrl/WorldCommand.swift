@@ -12,7 +12,7 @@ struct WorldCommand: ParsableCommand {
         commandName: "world",
         abstract: "Prophet world model: train (AE + DiT), LoRA fine-tune, roll out, evaluate.",
         subcommands: [WorldTrainCommand.self, WorldFinetuneCommand.self, WorldSharpenCommand.self, WorldRolloutCommand.self,
-                      WorldEvalCommand.self, WorldExportDiTDataCommand.self, WorldImportDiTCommand.self]
+                      WorldEvalCommand.self, WorldViewCommand.self, WorldExportDiTDataCommand.self, WorldImportDiTCommand.self]
     )
 }
 

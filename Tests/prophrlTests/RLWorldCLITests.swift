@@ -110,6 +110,43 @@ struct RLWorldCLITests {
                                        "--out", viewedRL])
         #expect(rlView.status == 0 && rlView.output.contains("policy view: every frame after a round trip")
                 && rlView.output.contains("iter 1: reward"), "\(rlView.output)")
+        // `world view` caches the viewed demos: SFT on the cache equals SFT viewing the raw demos (same losses, same
+        // weights' metrics) without viewing again, and the anchor of an RL run reads the cache too.
+        let cached = "\(dir)/demos-viewed.hdf5"
+        let view = try CLITests.run(["world", "view", "--model", prophet, "--data", demos, "--batch", "1", "--out", cached])
+        #expect(view.status == 0 && view.output.contains("viewing 2 episodes") && view.output.contains("wrote"), "\(view.output)")
+        let resumed = try CLITests.run(["world", "view", "--model", prophet, "--data", demos, "--out", cached])
+        #expect(resumed.status == 0 && resumed.output.contains("viewing 0 episodes") && resumed.output.contains("(2 already in"),
+                "\(resumed.output)")
+        let sftCached = try CLITests.run(["policy", "sft", "--data", cached, "--config", "\(dir)/sft.json", "--view-through", prophet,
+                                          "--out", "\(dir)/sft-cached.sqlite"])
+        #expect(sftCached.status == 0 && sftCached.output.contains("already seen through")
+                && !sftCached.output.contains("autoencoder view 1/"), "\(sftCached.output)")
+        func metricsLog(_ path: String) throws -> String {
+            try CLITests.run(["runs", "show", path]).output.components(separatedBy: "metrics log").last ?? ""
+        }
+        #expect(try metricsLog("\(dir)/sft-cached.sqlite") == metricsLog(viewedSFT) && !metricsLog(viewedSFT).isEmpty)
+        try Data(#"{"groupSize": 2, "groupsPerIteration": 1, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2, "anchorWeight": 1.0, "anchorBatch": 4}"#.utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/rl-anchor.json"))
+        let anchored = try CLITests.run(["rl", "train", "--policy", viewedSFT, "--task", "pick-bottle", "--config", "\(dir)/rl-anchor.json",
+                                         "--world", prophet, "--starts", demos, "--reward", "judge-p:\(judge)", "--view-through", prophet,
+                                         "--anchor-demos", cached, "--out", "\(dir)/rl-anchor.sqlite"])
+        #expect(anchored.status == 0 && anchored.output.contains("--anchor-demos: \(cached)'s frames are already seen through")
+                && anchored.output.contains("anchor loss"), "\(anchored.output)")
+        let otherInterval = "\(dir)/demos-viewed-3.hdf5"
+        #expect(try CLITests.run(["world", "view", "--model", prophet, "--data", demos, "--chunk-steps", "3", "--out", otherInterval]).status == 0)
+        for (arguments, message) in [(["policy", "sft", "--data", cached, "--config", "\(dir)/sft.json", "--out", "\(dir)/raw.sqlite"],
+                                      "holds frames seen through \(prophet)'s autoencoder ('world view'); pass --view-through"),
+                                     (["policy", "sft", "--data", otherInterval, "--config", "\(dir)/sft.json", "--view-through", prophet,
+                                       "--out", "\(dir)/i.sqlite"], "was viewed for decisions every 3 frames, the policy decides every 4"),
+                                     (["world", "view", "--model", prophet, "--data", cached, "--out", "\(dir)/twice.hdf5"],
+                                      "is already seen through"),
+                                     (["world", "view", "--model", prophet, "--data", demos, "--out", otherInterval],
+                                      "exists and is not a view of"),
+                                     (["world", "view", "--model", prophet, "--data", demos, "--out", demos], "--out: must differ from --data")] {
+            let refused = try CLITests.run(arguments)
+            #expect(refused.status != 0 && refused.output.contains(message), "\(refused.output)")
+        }
         let evalView = try CLITests.run(["sim", "eval", "--policy", viewedRL, "--task", "pick-bottle", "--episodes", "1", "--runs", "1",
                                          "--integrated-state", "--view-through", prophet, "--json", "\(dir)/view.json"])
         #expect(evalView.status == 0 && evalView.output.contains("success"), "\(evalView.output)")
