@@ -133,12 +133,16 @@ struct RLWorldCLITests {
                                          "--anchor-demos", cached, "--out", "\(dir)/rl-anchor.sqlite"])
         #expect(anchored.status == 0 && anchored.output.contains("--anchor-demos: \(cached)'s frames are already seen through")
                 && anchored.output.contains("anchor loss"), "\(anchored.output)")
-        let otherInterval = "\(dir)/demos-viewed-3.hdf5"
+        let otherInterval = "\(dir)/demos-viewed-3.hdf5", otherProphet = "\(dir)/prophet-lora.sqlite"
+        #expect(try CLITests.run(["world", "finetune", "--from", prophet, "--data", demos, "--out", otherProphet, "--dit-steps", "1",
+                                  "--batch", "1", "--warmup", "1", "--checkpoint-every", "1", "--threads", "1"]).status == 0)
         #expect(try CLITests.run(["world", "view", "--model", prophet, "--data", demos, "--chunk-steps", "3", "--out", otherInterval]).status == 0)
         for (arguments, message) in [(["policy", "sft", "--data", cached, "--config", "\(dir)/sft.json", "--out", "\(dir)/raw.sqlite"],
                                       "holds frames seen through \(prophet)'s autoencoder ('world view'); pass --view-through"),
                                      (["policy", "sft", "--data", otherInterval, "--config", "\(dir)/sft.json", "--view-through", prophet,
                                        "--out", "\(dir)/i.sqlite"], "was viewed for decisions every 3 frames, the policy decides every 4"),
+                                     (["policy", "sft", "--data", cached, "--config", "\(dir)/sft.json", "--view-through", otherProphet,
+                                       "--out", "\(dir)/o.sqlite"], "holds frames seen through another Prophet run"),
                                      (["world", "view", "--model", prophet, "--data", cached, "--out", "\(dir)/twice.hdf5"],
                                       "is already seen through"),
                                      (["world", "view", "--model", prophet, "--data", demos, "--out", otherInterval],
