@@ -60,14 +60,14 @@ struct PolicySFTCommand: ParsableCommand {
     /// The supervised examples of `data`'s successful demos (of `task`, or all), their frames seen through `view` (the
     /// autoencoder of the Prophet file `viewThrough`) when one is given, with a progress line per demo. Frames that
     /// `world view` already saw through the same run are read as they are (``ViewStamp``); `option` names the flag in errors.
-    static func demonstrationExamples(data: String, task: String?, view: (any FrameView)?, viewThrough: String?, chunkSteps: Int,
-                                      option: String) async throws -> (demos: Int, examples: [DemonstrationExample]) {
+    static func demonstrationExamples(data: String, task: String?, view: (any FrameView)?, viewThrough: String?,
+                                      chunkSteps: Int, option: String) async throws -> (demos: Int, examples: [DemonstrationExample]) {
         let episodesStore = HDF5EpisodeStore(path: data)
         let summaries = try await episodesStore.list(task: task).filter(\.success)
         guard !summaries.isEmpty else { throw CLIError("\(option): no successful demos\(task.map { " of task \($0)" } ?? "") in \(data)") }
         let stamp = try await ViewStamp.read(data, option: option)
-        let view = try ViewStamp.alreadyViewed(stamp, data: data, viewThrough: view == nil ? nil : viewThrough,
-                                               chunkSteps: chunkSteps, option: option) ? nil : view
+        let view = try ViewStamp.alreadyViewed(stamp, data: data, viewThrough: viewThrough, chunkSteps: chunkSteps,
+                                               option: option) ? nil : view
         if let stamp, view == nil { print("\(option): \(data)'s frames are already seen through \(stamp.path)'s autoencoder") }
         var examples: [DemonstrationExample] = []
         var viewing = view.map { _ in
