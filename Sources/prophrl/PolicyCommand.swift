@@ -76,8 +76,7 @@ struct PolicySFTCommand: ParsableCommand {
         for summary in summaries {
             var episode = try await episodesStore.load(id: summary.id)
             if let view {
-                let frames = try await ViewedFrames.frames(episode.video.frames, through: view, chunkSteps: chunkSteps)
-                episode.video = try VideoClip(frames: frames, framesPerSecond: episode.video.framesPerSecond)
+                episode = try await ViewedFrames.episode(episode, through: view, chunkSteps: chunkSteps)
                 viewing?.advance(detail: episode.id)
             }
             examples += try DemonstrationWindows.examples(from: episode, chunkSteps: chunkSteps)

@@ -61,16 +61,14 @@ struct WorldViewCommand: ParsableCommand {
                                   write: { print($0, terminator: ""); fflush(nil) })
             var pending: [Episode] = []
             for summary in todo {
-                var episode = try await input.load(id: summary.id)
-                let frames = try await ViewedFrames.frames(episode.video.frames, through: view, chunkSteps: steps)
-                episode.video = try VideoClip(frames: frames, framesPerSecond: episode.video.framesPerSecond)
-                pending.append(episode)
-                bar.advance(detail: episode.id)
-                if pending.count == batch || summary.id == todo.last?.id {
+                pending.append(try await ViewedFrames.episode(try await input.load(id: summary.id), through: view, chunkSteps: steps))
+                bar.advance(detail: summary.id)
+                if pending.count == batch {
                     try await output.save(contentsOf: pending)
                     pending.removeAll()
                 }
             }
+            if !pending.isEmpty { try await output.save(contentsOf: pending) }
             print("\nwrote \(out)")
         }
     }

@@ -18,4 +18,13 @@ public enum ViewedFrames {
         }
         return viewed
     }
+
+    /// `episode` with its video replaced by ``frames(_:through:chunkSteps:progress:)`` of it, at the same frame rate.
+    /// - Throws: what ``frames(_:through:chunkSteps:progress:)`` and ``VideoClip`` throw.
+    public static func episode(_ episode: Episode, through view: any FrameView, chunkSteps: Int) async throws -> Episode {
+        var viewed = episode
+        viewed.video = try VideoClip(frames: try await frames(episode.video.frames, through: view, chunkSteps: chunkSteps),
+                                     framesPerSecond: episode.video.framesPerSecond)
+        return viewed
+    }
 }
