@@ -44,10 +44,10 @@ struct DemoCommand: ParsableCommand {
     func run() throws {
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
-        let judgePath = try RLTrainCommand.judgePath(reward)
+        let judgeReward = try JudgeRewardOption.parse(reward: reward, penalty: nil)
         if let world {
             guard FileManager.default.fileExists(atPath: world) else { throw CLIError("--world: no such file '\(world)'") }
-            if judgePath == nil { throw CLIError(WorldModelRLError.oracleReward.description) }
+            if judgeReward == nil { throw CLIError(WorldModelRLError.oracleReward.description) }
         }
         let (scale, out) = (quick ? Scale.quick : Scale(), out)
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
@@ -57,8 +57,9 @@ struct DemoCommand: ParsableCommand {
             return String(format: "%.1f s", Double(d.components.seconds) + Double(d.components.attoseconds) * 1e-18)
         }
         @Sendable func path(_ name: String) -> String { (out as NSString).appendingPathComponent(name) }
-        let environmentLine = world.map { "Prophet \($0) with the learned video judge \(judgePath ?? "") as reward" }
-            ?? judgePath.map { "simulator (Bullet physics) with the learned video judge \($0) as reward" }
+        let judges = judgeReward.map { $0.paths.joined(separator: ", ") } ?? ""
+        let environmentLine = world.map { "Prophet \($0) with the learned video judge \(judges) as reward" }
+            ?? judgeReward.map { _ in "simulator (Bullet physics) with the learned video judge \(judges) as reward" }
             ?? "simulator (Bullet physics) with the oracle reward (its success predicate)"
         print("prophrl demo: task \(simTask.rawValue)\(quick ? " (quick)" : ""); RL environment: \(environmentLine)")
 
@@ -117,11 +118,9 @@ struct DemoCommand: ParsableCommand {
             try file.validate()
             let rlFile = file
             let worldRL = world.map { WorldRL(prophet: $0, starts: demos, judgeTerminates: false) }
-            let probabilityReward = RLTrainCommand.isProbabilityReward(reward)
             try runBlocking {
                 try await RLTrainCommand.train(policyPath: sft, task: simTask, file: rlFile, explicitOuterSteps: false, out: rl,
-                                               plotPrefix: path(name), resolution: 64, judgePath: judgePath, world: worldRL,
-                                               probabilityReward: probabilityReward)
+                                               plotPrefix: path(name), resolution: 64, judgeReward: judgeReward, world: worldRL)
             }
             rlRuns.append((name, rl))
             print("RL done at \(elapsed())")

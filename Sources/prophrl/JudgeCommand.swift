@@ -15,20 +15,25 @@ struct JudgeCommand: ParsableCommand {
     /// Features, instructions and success labels of every episode in `paths` (optionally one task).
     static func load(_ paths: [String], task: String?, judge: VideoJudge) async throws -> (ids: [String], features: [[Float]],
                                                                                          instructions: [String], labels: [Bool]) {
-        var ids: [String] = [], features: [[Float]] = [], instructions: [String] = [], labels: [Bool] = []
+        let loaded = try await episodes(paths, task: task)
+        return (loaded.ids, try loaded.episodes.map { try judge.features($0.video, states: $0.states) },
+                loaded.episodes.map(\.instruction), loaded.episodes.map(\.success))
+    }
+
+    /// Every episode in `paths` (optionally one task), with ids "path:id".
+    static func episodes(_ paths: [String], task: String?) async throws -> (ids: [String], episodes: [Episode]) {
+        var ids: [String] = [], episodes: [Episode] = []
         for path in paths {
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--data: no file at \(path)") }
             let store = HDF5EpisodeStore(path: path)
             for summary in try await store.list(task: task) {
                 let episode = try await store.load(id: summary.id)
                 ids.append("\(path):\(episode.id)")
-                features.append(try judge.features(episode.video, states: episode.states))
-                instructions.append(episode.instruction)
-                labels.append(episode.success)
+                episodes.append(episode)
             }
         }
         guard !ids.isEmpty else { throw CLIError("--data: no episodes\(task.map { " of task \($0)" } ?? "") in \(paths)") }
-        return (ids, features, instructions, labels)
+        return (ids, episodes)
     }
 }
 
@@ -164,53 +169,3 @@ struct JudgeTrainCommand: ParsableCommand {
     }
 }
 
-/// `prophrl judge eval --judge judge.sqlite --data rollouts.hdf5`.
-struct JudgeEvalCommand: ParsableCommand {
-    static let configuration = CommandConfiguration(
-        commandName: "eval", abstract: "Accuracy and confusion counts of a trained judge on labelled episodes.")
-
-    @Option(help: "Judge run file (from 'judge train').") var judge: String
-    @Option(help: "HDF5 episode file(s) with success labels (repeatable).") var data: [String]
-    @Option(help: "Only episodes of this task (default: all).") var task: String?
-    @Option(help: "Score Prophet's open-loop replays of the --data episodes (their recorded actions from the first frame) instead of the real videos.")
-    var prophet: String?
-    @Option(help: "Score the --data episodes' real videos after a round trip through this Prophet run's autoencoder (what a perfect DiT could show), instead of the real videos.")
-    var reconstruct: String?
-    @Option(help: "BLAS threads for --prophet or --reconstruct.") var threads: Int = 1
-
-    func run() throws {
-        let (judgePath, data, task) = (judge, data, task)
-        if prophet != nil && reconstruct != nil { throw CLIError("--reconstruct: choose either --prophet or --reconstruct") }
-        let replayed = try prophet.map { try JudgeProphetOptions.replay(prophet: $0, data: data, task: task, threads: threads) }
-            ?? reconstruct.map { try JudgeProphetOptions.reconstructed(prophet: $0, data: data, task: task, threads: threads) }
-        let line = try runBlocking {
-            let judge = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
-            var all = try await JudgeCommand.load(data, task: task, judge: judge)
-            if let replayed {
-                all.features = try replayed.map { try judge.features($0.video, states: $0.states) }
-                all.instructions = replayed.map(\.instruction)
-                all.labels = replayed.map(\.success)
-            }
-            let p = try await judge.probabilities(features: all.features, instructions: all.instructions)
-            var tp = 0, tn = 0, fp = 0, fn = 0
-            for (prob, label) in zip(p, all.labels) {
-                switch (prob >= judge.configuration.threshold, label) {
-                case (true, true): tp += 1
-                case (false, false): tn += 1
-                case (true, false): fp += 1
-                case (false, true): fn += 1
-                }
-            }
-            // The order of the scores is what a group-normalised reward uses; the threshold is not.
-            let auc = RankAgreement.overall(scores: p, labels: all.labels).map { String(format: "%.3f", $0) } ?? "n/a (one class)"
-            func meanP(_ label: Bool) -> String {
-                let chosen = zip(p, all.labels).filter { $0.1 == label }.map(\.0)
-                return chosen.isEmpty ? "n/a" : String(format: "%.3f", chosen.reduce(0, +) / Double(chosen.count))
-            }
-            return String(format: "judge eval: accuracy %.1f %% on %d episodes (true pos %d, true neg %d, false pos %d, false neg %d)",
-                          100 * Double(tp + tn) / Double(p.count), p.count, tp, tn, fp, fn)
-                + "; AUC \(auc); mean P(success) \(meanP(true)) on successes, \(meanP(false)) on failures"
-        }
-        print(line)
-    }
-}

@@ -43,8 +43,10 @@ struct RLTrainCommand: ParsableCommand {
     @Option(help: "The RL run file (SQLite checkpoints and metrics).") var out: String
     @Option(help: "PNG file prefix for the diagnostic plots (default: --out without extension).") var plot: String?
     @Option(help: "Square camera resolution; must match the policy's training data.") var resolution: Int = 64
-    @Option(help: "Reward: 'oracle' (the simulator's success predicate), 'judge:PATH' (a learned video judge run file; 0/1 at its threshold), 'judge-p:PATH' (the judge's P(success) as a continuous reward), or, as a diagnostic with --world --physics-shadow, 'physics-shadow' (the open-loop physics outcome of the imagined actions: a perfect judge of what the actions do; it needs the simulator, so it is not the method).")
+    @Option(help: "Reward: 'oracle' (the simulator's success predicate), 'judge:PATH' (a learned video judge run file; 0/1 at its threshold), 'judge-p:PATH' (the judge's P(success) as a continuous reward), 'judge-p:A,B,…' (an ensemble of judges: mean − --judge-penalty × std of their P(success)), or, as a diagnostic with --world --physics-shadow, 'physics-shadow' (the open-loop physics outcome of the imagined actions: a perfect judge of what the actions do; it needs the simulator, so it is not the method).")
     var reward: String = "oracle"
+    @Option(help: "With an ensemble reward 'judge-p:A,B,…': the standard deviations of the judges' disagreement taken off their mean P(success) (default 1; 0 is the plain mean).")
+    var judgePenalty: Double?
     @Option(help: "A Prophet run file ('world train --chunk-frames 4'): RL inside the world model instead of the simulator.")
     var world: String?
     @Option(help: "With --world: HDF5 episodes whose first frame, instruction and state are the rollouts' starts.")
@@ -85,13 +87,13 @@ struct RLTrainCommand: ParsableCommand {
             if file.options.anchorWeight == 0 { throw CLIError("--anchor-demos: needs anchorWeight > 0 in the config") }
             if !FileManager.default.fileExists(atPath: anchorDemos) { throw CLIError("--anchor-demos: no such file '\(anchorDemos)'") }
         }
-        let judgePath = try Self.judgePath(reward)
+        let judgeReward = try JudgeRewardOption.parse(reward: reward, penalty: judgePenalty)
         let prefix = plot ?? (out.hasSuffix(".sqlite") ? String(out.dropLast(7)) : out)
         let (policyPath, out, resolution, configured, anchorDemos) = (policy, out, resolution, file, anchorDemos)
         try runBlocking {
             try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: configured.outerStepsGiven,
-                                 out: out, plotPrefix: prefix, resolution: resolution, judgePath: judgePath, world: worldSetup,
-                                 probabilityReward: Self.isProbabilityReward(reward), anchorDemos: anchorDemos)
+                                 out: out, plotPrefix: prefix, resolution: resolution, judgeReward: judgeReward, world: worldSetup,
+                                 anchorDemos: anchorDemos)
         }
     }
 
@@ -131,24 +133,9 @@ struct RLTrainCommand: ParsableCommand {
     /// The `--reward` value that makes the physics shadow's outcome the reward (a diagnostic, not the method).
     static let shadowReward = "physics-shadow"
 
-    /// Whether `--reward` asks for the judge's P(success) rather than its 0/1 verdict.
-    static func isProbabilityReward(_ reward: String) -> Bool { reward.hasPrefix("judge-p:") }
-
-    /// The judge run file of `--reward judge:PATH` or `judge-p:PATH`, nil for `oracle` and `physics-shadow`.
-    static func judgePath(_ reward: String) throws -> String? {
-        if reward == "oracle" || reward == shadowReward { return nil }
-        let prefix = isProbabilityReward(reward) ? "judge-p:" : "judge:"
-        guard reward.hasPrefix(prefix), reward.count > prefix.count else {
-            throw CLIError("--reward: expected 'oracle', 'judge:PATH', 'judge-p:PATH' or 'physics-shadow', got \(reward)")
-        }
-        let path = String(reward.dropFirst(prefix.count))
-        guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--reward: no judge run file at \(path)") }
-        return path
-    }
-
     static func train(policyPath: String, task: SimTask, file: RLConfigFile, explicitOuterSteps: Bool, out: String,
-                      plotPrefix: String, resolution: Int, judgePath: String? = nil, world: WorldRL? = nil,
-                      probabilityReward: Bool = false, anchorDemos: String? = nil) async throws {
+                      plotPrefix: String, resolution: Int, judgeReward: JudgeRewardOption? = nil, world: WorldRL? = nil,
+                      anchorDemos: String? = nil) async throws {
         let sftStore = try SQLiteCheckpointStore(path: policyPath, mode: .readOnly)
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
@@ -165,8 +152,7 @@ struct RLTrainCommand: ParsableCommand {
             file.options.outerSteps = (task.stepLimit + policy.configuration.chunkSteps - 1) / policy.configuration.chunkSteps
         }
         if start == 0, (try? store.runRecord()) == nil {
-            let rewardName: String = judgePath.map { (probabilityReward ? "judge-p:" : "judge:") + $0 }
-                ?? (world?.shadowReward == true ? shadowReward : "oracle")
+            let rewardName: String = judgeReward?.name ?? (world?.shadowReward == true ? shadowReward : "oracle")
             let environmentName: String = world.map { "prophet:" + $0.prophet } ?? "simulator"
             let startsValue: JSONValue = world.map { JSONValue.string($0.starts) } ?? .null
             let config = JSONValue.object([(FlowPolicy.configurationKey, policy.configuration.json), ("rl", file.json),
@@ -174,6 +160,7 @@ struct RLTrainCommand: ParsableCommand {
                                            ("environment", .string(environmentName)), ("starts", startsValue),
                                            ("startChunks", .array((world?.startChunks ?? [0]).map { .integer(Int64($0)) })),
                                            ("judgeTerminates", .bool(world?.judgeTerminates ?? false))]
+                                          + (judgeReward.flatMap { $0.paths.count > 1 ? [("judgePenalty", JSONValue.number($0.penalty))] : nil } ?? [])
                                           + (world?.viewThrough.map { [("viewThrough", JSONValue.string($0))] } ?? [])
                                           + (anchorDemos.map { [("anchorDemos", JSONValue.string($0))] } ?? []))
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
@@ -187,19 +174,20 @@ struct RLTrainCommand: ParsableCommand {
         let reference: FlowPolicy? = file.options.objectiveConfiguration.klCoefficient > 0
             ? try await FlowPolicy.load(from: sftStore, weightsOnly: true) : nil
         let rewardSource: RewardSource
-        var judge: VideoJudge?
-        if let judgePath {
-            let loaded = try await VideoJudge.load(from: try SQLiteCheckpointStore(path: judgePath, mode: .readOnly))
-            if loaded.configuration.statePoints > 0, let world, world.startChunks != [0] {
+        var judges: [VideoJudge] = []
+        if let judgeReward {
+            let (model, loaded) = try await judgeReward.load()
+            if let world, world.startChunks != [0], let reading = loaded.first(where: { $0.configuration.statePoints > 0 }) {
                 // The collector hands the judge the policy's decision states only, not a resumed episode's recorded ones.
-                throw CLIError("--start-chunks: a judge that reads states (statePoints \(loaded.configuration.statePoints)) needs rollouts from "
+                throw CLIError("--start-chunks: a judge that reads states (statePoints \(reading.configuration.statePoints)) needs rollouts from "
                                + "the episodes' first frames (--start-chunks 0)")
             }
-            judge = loaded
-            rewardSource = probabilityReward ? .model(VideoJudgeProbabilityReward(judge: loaded), framesPerSecond: 10)
-                : .model(loaded, framesPerSecond: 10)
-            print("reward: learned video judge \(judgePath)\(probabilityReward ? ", P(success) as the reward" : "")"
-                  + (loaded.configuration.statePoints > 0 ? ", reading \(loaded.configuration.statePoints) of each rollout's states" : "")
+            if loaded.count > 1, world?.judgeTerminates == true {
+                throw CLIError("--judge-terminates: needs a single judge, not an ensemble")
+            }
+            judges = loaded
+            rewardSource = .model(model, framesPerSecond: 10)
+            print(judgeReward.describe(loaded)
                   + (world == nil ? " (training success below is still the simulator's, for reference)" : ""))
         } else if world?.shadowReward == true {
             // PhysicsShadowEnvironment reports the physics outcome as each step's success.
@@ -214,7 +202,7 @@ struct RLTrainCommand: ParsableCommand {
             print("reward control: each group's rewards are permuted among its rollouts (the update carries no reward information)")
         }
         var loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix,
-                                reportAgreement: judgePath != nil && (world == nil || world?.physicsShadow == true))
+                                reportAgreement: judgeReward != nil && (world == nil || world?.physicsShadow == true))
         // The autoencoder view is loaded once: the anchor's demos and Prophet's rollouts share it.
         let view = try world?.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
         if let anchorDemos {
@@ -226,9 +214,9 @@ struct RLTrainCommand: ParsableCommand {
                   + "(\(demos) demos in \(anchorDemos)\(view == nil ? "" : ", seen through the view")) per update")
         }
         if let world {
-            if judge == nil && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
+            if judges.isEmpty && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
-                                                      maxChunks: file.options.outerSteps, judge: judge)
+                                                      maxChunks: file.options.outerSteps, judge: judges.first)
             if let path = world.viewThrough { print("policy view: every frame after a round trip through \(path)'s autoencoder") }
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
                   + (world.startChunks == [0] ? "" : " at chunks \(world.startChunks.map(String.init).joined(separator: ","))")

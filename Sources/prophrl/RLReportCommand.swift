@@ -14,8 +14,10 @@ struct RLReportCommand: ParsableCommand {
         for one cell are pooled (mean ± sample std over all their runs).
         With several policies in one cell (RL seeds, learning rates), --select-on SEED_BASE chooses each cell's policy
         by its mean on that seed base (validation) and tabulates the chosen policy on the other seed bases only;
-        --across-policies shows the mean ± std over the cell's policies (each policy's mean is one sample). A policy
-        is its run file (the absolute path 'sim eval --json' writes) at its --step.
+        --across-policies shows the mean ± std over the cell's policies (each policy's mean is one sample). Both
+        together choose within each run file (among its checkpoints, 'sim eval --step') on the validation seeds, then
+        show the mean ± std over the runs of their chosen checkpoints on the other seeds. A policy is its run file
+        (the absolute path 'sim eval --json' writes) at its --step.
         """)
 
     @Argument(help: "Evaluation JSON files from 'sim eval --json'.") var results: [String]
@@ -28,19 +30,17 @@ struct RLReportCommand: ParsableCommand {
         guard !results.isEmpty else { throw CLIError("results: expected at least one 'sim eval --json' file") }
         let parsed = try Self.results(results, needSeedBase: selectOn != nil)
         switch (selectOn, acrossPolicies) {
-        case (.some, true):
-            throw CLIError("--select-on and --across-policies: choose one")
-        case (.some(let base), false):
+        case (.some(let base), let perRun):
             let selection: PolicySelection
-            do { selection = try PolicySelection(parsed, validationSeedBase: base) } catch { throw CLIError("\(error)") }
-            print("chosen on the validation seeds \(base) (mean %, best per task and method):")
+            do { selection = try PolicySelection(parsed, validationSeedBase: base, perRunFile: perRun) } catch { throw CLIError("\(error)") }
+            print("chosen on the validation seeds \(base) (mean %, best per \(perRun ? "run file" : "task and method")):")
             for choice in selection.choices {
                 let candidates = choice.candidates.map { c in
                     (c.policy == choice.policy ? "*" : "") + c.policy + " " + (c.validationPercent.map { String(format: "%.1f", $0) } ?? "—")
                 }
                 print("  \(choice.task) \(choice.method.title): " + candidates.joined(separator: ", "))
             }
-            print("the chosen policies on the other seeds (mean ± std over evaluation runs):")
+            print("the chosen policies on the other seeds (mean ± std over \(perRun ? "runs, each its chosen checkpoint's mean" : "evaluation runs")):")
             print(selection.table.render(markdown: markdown))
         case (nil, true):
             do { print(try PolicySelection.acrossPolicies(parsed).render(markdown: markdown)) } catch { throw CLIError("\(error)") }

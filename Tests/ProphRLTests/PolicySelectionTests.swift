@@ -55,6 +55,26 @@ import Testing
         #expect(throws: ValidationError.self) { try PolicySelection(unevaluated, validationSeedBase: 1) }
     }
 
+    @Test func perRunFileChoosesEachRunsCheckpointThenTakesOneSamplePerRun() throws {
+        let results = [
+            Result(task: "t", method: .sft, policy: "/r/sft.sqlite", seedBase: 2, rates: [0.3, 0.3]),
+            Result(task: "t", method: .faGRPO, policy: "/r/a.sqlite@4", seedBase: 1, rates: [0.5]),
+            Result(task: "t", method: .faGRPO, policy: "/r/a.sqlite@8", seedBase: 1, rates: [0.2]),
+            Result(task: "t", method: .faGRPO, policy: "/r/b@v2.sqlite@4", seedBase: 1, rates: [0.1]),
+            Result(task: "t", method: .faGRPO, policy: "/r/b@v2.sqlite@8", seedBase: 1, rates: [0.6]),
+            Result(task: "t", method: .faGRPO, policy: "/r/a.sqlite@4", seedBase: 2, rates: [0.40, 0.44]),
+            Result(task: "t", method: .faGRPO, policy: "/r/a.sqlite@8", seedBase: 2, rates: [0.9, 0.9]),
+            Result(task: "t", method: .faGRPO, policy: "/r/b@v2.sqlite@8", seedBase: 2, rates: [0.30, 0.32]),
+        ]
+        let selection = try PolicySelection(results, validationSeedBase: 1, perRunFile: true)
+        #expect(selection.choices.map(\.policy) == ["/r/sft.sqlite", "/r/a.sqlite@4", "/r/b@v2.sqlite@8"])
+        // One sample per run: a@4's evaluation mean 0.42 and b@8's 0.31 (a@8's 0.9 was not chosen).
+        let cell = try #require(selection.table.summary(task: "t", method: .faGRPO))
+        #expect(cell.runs == 2 && abs(cell.mean - 100 * (0.42 + 0.31) / 2) < 1e-9, "\(cell)")
+        #expect(PolicySelection.runFile(of: "/r/b@v2.sqlite@12") == "/r/b@v2.sqlite")
+        #expect(PolicySelection.runFile(of: "/r/b@v2.sqlite") == "/r/b@v2.sqlite" && PolicySelection.runFile(of: "x@") == "x@")
+    }
+
     @Test func acrossPoliciesTakesOneSamplePerPolicy() throws {
         let evaluationOnly = Self.results.filter { $0.seedBase == Self.evaluation }
         let table = try PolicySelection.acrossPolicies(evaluationOnly)

@@ -85,5 +85,17 @@ struct DemoCLITests {
                 "\(chosen.output)")
         let spread = try CLITests.run(["rl", "report", "--markdown", "--across-policies", paths[2], paths[3]])
         #expect(spread.status == 0 && spread.output.contains("| pick-bottle | 47.0 ± 35.4 |"), "\(spread.output)")
+        // Both flags: each run chooses among its own checkpoints on validation, then one sample per run.
+        var stepped: [String] = []
+        for (policy, step, base, rate) in [("s1", 4, 60_000_000, "0.5"), ("s1", 8, 60_000_000, "0.3"), ("s1", 4, 50_000_000, "0.6"),
+                                           ("s1", 8, 50_000_000, "0.9"), ("s2", 8, 60_000_000, "0.4"), ("s2", 8, 50_000_000, "0.2")] {
+            let path = "\(dir)/\(policy)-\(step)-\(base).json"
+            try Data(#"{"task": "pick-bottle", "method": "faGRPO", "policy": "\#(policy).sqlite", "step": \#(step), "seedBase": \#(base), "stateInput": "integrated", "rates": [\#(rate)]}"#.utf8)
+                .write(to: URL(fileURLWithPath: path))
+            stepped.append(path)
+        }
+        let perRun = try CLITests.run(["rl", "report", "--markdown", "--select-on", "60000000", "--across-policies"] + stepped)
+        #expect(perRun.status == 0 && perRun.output.contains("best per run file") && perRun.output.contains("*s1.sqlite@4 50.0")
+                && perRun.output.contains("| pick-bottle | 40.0 ± 28.3 |"), "\(perRun.output)")
     }
 }

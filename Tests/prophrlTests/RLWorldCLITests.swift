@@ -193,6 +193,34 @@ struct RLWorldCLITests {
                                         "--world", prophet, "--starts", demos, "--reward", "judge-p:\(stateJudge)", "--out", "\(dir)/rl-state.sqlite"])
         #expect(stateRL.status == 0 && stateRL.output.contains("reading 3 of each rollout's states")
                 && stateRL.output.contains("iter 1: reward"), "\(stateRL.output)")
+        // An ensemble of the state judge and a video-only one: the reward is mean − penalty × std of their P(success).
+        let ensembleRL = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                           "--world", prophet, "--starts", demos, "--reward", "judge-p:\(stateJudge),\(judge)",
+                                           "--judge-penalty", "0.5", "--out", "\(dir)/rl-ensemble.sqlite"])
+        #expect(ensembleRL.status == 0 && ensembleRL.output.contains("an ensemble of 2 learned judges")
+                && ensembleRL.output.contains("mean − 0.5 × std") && ensembleRL.output.contains("iter 1: reward"), "\(ensembleRL.output)")
+        let ensembleShow = try CLITests.run(["runs", "show", "\(dir)/rl-ensemble.sqlite"])
+        #expect(ensembleShow.output.contains("\"judgePenalty\":0.5") && ensembleShow.output.contains("judge-p:\(stateJudge),\(judge)"),
+                "\(ensembleShow.output)")
+        let ensembleEval = try CLITests.run(["judge", "eval", "--judge", stateJudge, "--judge", judge, "--penalty", "2", "--data", imagined])
+        #expect(ensembleEval.status == 0 && ensembleEval.output.contains("judge \(stateJudge): accuracy")
+                && ensembleEval.output.contains("ensemble of 2, reward mean − 2.0 × std: accuracy")
+                && ensembleEval.output.contains("AUC of the plain mean"), "\(ensembleEval.output)")
+        for (arguments, message) in [
+            (["--reward", "judge:\(stateJudge),\(judge)"], "an ensemble of judges needs the continuous reward"),
+            (["--reward", "judge-p:\(judge)", "--judge-penalty", "1"], "--judge-penalty: only meaningful with an ensemble"),
+            (["--reward", "judge-p:\(stateJudge),\(judge)", "--judge-penalty=-1"], "--judge-penalty: expected a number ≥ 0"),
+            (["--reward", "judge-p:\(judge),\(judge)"], "a judge is listed twice"),
+            (["--reward", "judge-p:\(judge),"], "judge 2 of"),
+            (["--reward", "judge-p:\(judge),\(dir)/none.sqlite"], "--reward: no judge run file at \(dir)/none.sqlite"),
+            (["--reward", "judge-p:\(stateJudge),\(judge)", "--judge-terminates"], "--judge-terminates: needs a single judge"),
+        ] {
+            let refused = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                            "--world", prophet, "--starts", demos, "--out", "\(dir)/refused.sqlite"] + arguments)
+            #expect(refused.status != 0 && refused.output.contains(message), "\(arguments): \(refused.output)")
+        }
+        let lonePenalty = try CLITests.run(["judge", "eval", "--judge", judge, "--penalty", "1", "--data", imagined])
+        #expect(lonePenalty.status != 0 && lonePenalty.output.contains("--penalty: only meaningful with two or more --judge"), "\(lonePenalty.output)")
         let stateMid = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
                                          "--world", prophet, "--starts", demos, "--start-chunks", "1", "--reward", "judge:\(stateJudge)",
                                          "--out", "\(dir)/rl-state-mid.sqlite"])

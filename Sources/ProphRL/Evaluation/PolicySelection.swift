@@ -40,9 +40,10 @@ public struct PolicySelection: Sendable {
         public var candidates: [(policy: String, validationPercent: Double?)]
     }
 
-    /// One choice per task and method, in order of first appearance.
+    /// One choice per task and method (per run file with `perRunFile`), in order of first appearance.
     public let choices: [Choice]
-    /// The chosen policies' results on every seed base but the validation one.
+    /// The chosen policies' results on every seed base but the validation one (with `perRunFile`, one sample per
+    /// chosen policy: its mean there).
     public let table: ResultsTable
 
     /// Chooses, in every (task, method) cell, the policy whose validation results have the highest mean (the first
@@ -53,10 +54,21 @@ public struct PolicySelection: Sendable {
     /// - Throws: ``ValidationError/invalid(argument:reason:)`` naming the cell when several policies have results but
     ///   none of them has a validation result, or when the chosen policy has no result on other seeds;
     ///   ``ValidationError`` from ``ResultsTable/add(task:method:rates:)`` for bad rates.
-    public init(_ results: [Result], validationSeedBase: Int) throws {
+    ///
+    /// With `perRunFile`, each RL run chooses among its own checkpoints (policies `path@step` of one `path`): the
+    /// recipe "train, keep checkpoints, pick one on validation", repeated over RL seeds. The table then holds one
+    /// sample per run, the chosen checkpoint's mean on the other seed bases, so its mean ± std are over runs.
+    public init(_ results: [Result], validationSeedBase: Int, perRunFile: Bool = false) throws {
         var choices: [Choice] = []
         var table = ResultsTable()
-        for cell in Self.cells(results) {
+        let groups = perRunFile
+            ? Self.cells(results).flatMap { cell in
+                Self.unique(cell.results.map { Self.runFile(of: $0.policy) }).map { run in
+                    (task: cell.task, method: cell.method, results: cell.results.filter { Self.runFile(of: $0.policy) == run })
+                }
+            }
+            : Self.cells(results)
+        for cell in groups {
             let policies = Self.unique(cell.results.map(\.policy))
             let validation = cell.results.filter { $0.seedBase == validationSeedBase }
             let candidates = policies.map { policy in
@@ -77,7 +89,11 @@ public struct PolicySelection: Sendable {
             guard !evaluation.isEmpty else {
                 throw ValidationError.invalid(argument: name, reason: "the chosen policy \(chosen) has no result on seeds other than the validation seeds \(validationSeedBase)")
             }
-            for result in evaluation { try table.add(task: result.task, method: result.method, rates: result.rates) }
+            if perRunFile, let mean = Self.pooledMean(of: chosen, in: evaluation) {
+                try table.add(task: cell.task, method: cell.method, rates: [mean])
+            } else {
+                for result in evaluation { try table.add(task: result.task, method: result.method, rates: result.rates) }
+            }
             choices.append(Choice(task: cell.task, method: cell.method, policy: chosen, candidates: candidates))
         }
         self.choices = choices
@@ -113,6 +129,13 @@ public struct PolicySelection: Sendable {
     static func pooledMean(of policy: String, in results: [Result]) -> Double? {
         let rates = results.filter { $0.policy == policy }.flatMap(\.rates)
         return rates.isEmpty ? nil : rates.reduce(0, +) / Double(rates.count)
+    }
+
+    /// The run file of a policy named `path@step` (the name itself when it has no step).
+    public static func runFile(of policy: String) -> String {
+        guard let at = policy.lastIndex(of: "@"), !policy[policy.index(after: at)...].isEmpty,
+              policy[policy.index(after: at)...].allSatisfy(\.isNumber) else { return policy }
+        return String(policy[..<at])
     }
 
     /// The distinct values in order of first appearance.
