@@ -243,8 +243,7 @@ struct RLTrainCommand: ParsableCommand {
 
     /// Reward/diagnostic curves and per-step gradient norms as PNGs.
     static func writePlots(store: SQLiteCheckpointStore, prefix: String) throws {
-        let colors: [LinePlot.Color] = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
-                                        (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+        let colors = LinePlot.palette
         func series(_ names: [String]) throws -> [LinePlot.Series] {
             try names.enumerated().compactMap { i, name in
                 let points = try store.metricSeries(name).map { (x: Double($0.step), y: $0.value) }

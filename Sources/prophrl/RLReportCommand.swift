@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PNGImage
 import ProphRL
 import ProphRLCore
 
@@ -25,10 +26,19 @@ struct RLReportCommand: ParsableCommand {
     @Option(help: "Validation seed base: per task and method, report only the policy with the best mean on these seeds, on the other seeds.")
     var selectOn: Int?
     @Flag(help: "Mean ± std over the policies of each cell (RL seeds), not over evaluation runs.") var acrossPolicies = false
+    @Option(help: "Also plot each run file's success against its checkpoint step ('sim eval --step') to this PNG, on --plot-seed-base.")
+    var plotSteps: String?
+    @Option(help: "The seed base that --plot-steps plots (default: --select-on's).") var plotSeedBase: Int?
 
     func run() throws {
         guard !results.isEmpty else { throw CLIError("results: expected at least one 'sim eval --json' file") }
-        let parsed = try Self.results(results, needSeedBase: selectOn != nil)
+        let parsed = try Self.results(results, needSeedBase: selectOn != nil || plotSteps != nil)
+        if let plotSteps {
+            guard let base = plotSeedBase ?? selectOn else { throw CLIError("--plot-steps: give --plot-seed-base (or --select-on)") }
+            try Self.plotStepCurves(parsed, seedBase: base, to: plotSteps)
+        } else if plotSeedBase != nil {
+            throw CLIError("--plot-seed-base: only meaningful with --plot-steps")
+        }
         switch (selectOn, acrossPolicies) {
         case (.some(let base), let perRun):
             let selection: PolicySelection
@@ -48,6 +58,22 @@ struct RLReportCommand: ParsableCommand {
         case (nil, false):
             print(try Self.table(parsed, paths: results).render(markdown: markdown))
         }
+    }
+
+    /// Writes the PNG of every run file's success on `seedBase` against its checkpoint step.
+    static func plotStepCurves(_ parsed: [PolicySelection.Result], seedBase: Int, to path: String) throws {
+        let curves = PolicySelection.stepCurves(parsed, seedBase: seedBase)
+        guard !curves.isEmpty else {
+            throw CLIError("--plot-steps: no results of checkpoints ('sim eval --step') on the seed base \(seedBase)")
+        }
+        let series = curves.enumerated().map { i, curve in
+            LinePlot.Series(name: (curve.run as NSString).lastPathComponent, points: curve.points.map { (Double($0.step), $0.percent) },
+                            color: LinePlot.palette[i % LinePlot.palette.count])
+        }
+        let plot = try LinePlot(title: "success on seeds \(seedBase)… by checkpoint", xLabel: "RL iteration (checkpoint)",
+                                yLabel: "success %", series: series)
+        try PNGImageWriter().write(try plot.render(), to: path)
+        print("wrote \(path) (\(curves.count) runs)")
     }
 
     /// The table of the given result files, every file's runs pooled into its cell.

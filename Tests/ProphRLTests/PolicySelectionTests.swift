@@ -71,6 +71,11 @@ import Testing
         // One sample per run: a@4's evaluation mean 0.42 and b@8's 0.31 (a@8's 0.9 was not chosen).
         let cell = try #require(selection.table.summary(task: "t", method: .faGRPO))
         #expect(cell.runs == 2 && abs(cell.mean - 100 * (0.42 + 0.31) / 2) < 1e-9, "\(cell)")
+        // The curves per run on the validation seeds: a at steps 4 and 8, b at 4 and 8; SFT has no step.
+        let curves = PolicySelection.stepCurves(results, seedBase: 1)
+        #expect(curves.map(\.run) == ["/r/a.sqlite", "/r/b@v2.sqlite"])
+        #expect(curves[1].points.map(\.step) == [4, 8] && abs(curves[1].points[1].percent - 60) < 1e-9)
+        #expect(PolicySelection.stepCurves(results, seedBase: 2).map(\.run) == ["/r/a.sqlite", "/r/b@v2.sqlite"])
         #expect(PolicySelection.runFile(of: "/r/b@v2.sqlite@12") == "/r/b@v2.sqlite")
         #expect(PolicySelection.runFile(of: "/r/b@v2.sqlite") == "/r/b@v2.sqlite" && PolicySelection.runFile(of: "x@") == "x@")
     }

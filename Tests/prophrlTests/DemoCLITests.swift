@@ -97,5 +97,10 @@ struct DemoCLITests {
         let perRun = try CLITests.run(["rl", "report", "--markdown", "--select-on", "60000000", "--across-policies"] + stepped)
         #expect(perRun.status == 0 && perRun.output.contains("best per run file") && perRun.output.contains("*s1.sqlite@4 50.0")
                 && perRun.output.contains("| pick-bottle | 40.0 ± 28.3 |"), "\(perRun.output)")
+        let curves = try CLITests.run(["rl", "report", "--plot-steps", "\(dir)/steps.png", "--plot-seed-base", "60000000"] + stepped)
+        #expect(curves.status == 0 && curves.output.contains("steps.png (2 runs)"), "\(curves.output)")
+        #expect(FileManager.default.fileExists(atPath: "\(dir)/steps.png"))
+        let noBase = try CLITests.run(["rl", "report", "--plot-steps", "\(dir)/x.png"] + stepped)
+        #expect(noBase.status != 0 && noBase.output.contains("--plot-steps: give --plot-seed-base"), "\(noBase.output)")
     }
 }

@@ -144,3 +144,19 @@ public struct PolicySelection: Sendable {
         return values.filter { seen.insert($0).inserted }
     }
 }
+
+extension PolicySelection {
+    /// Each run file's success (percent, pooled over runs) on `seedBase` against its checkpoint step, for runs with
+    /// at least one stepped policy (`path@step`); points in step order, runs in order of first appearance.
+    public static func stepCurves(_ results: [Result], seedBase: Int) -> [(run: String, points: [(step: Int, percent: Double)])] {
+        let onBase = results.filter { $0.seedBase == seedBase }
+        return unique(onBase.map { runFile(of: $0.policy) }).compactMap { run in
+            let stepped = unique(onBase.map(\.policy).filter { runFile(of: $0) == run && $0 != run })
+            let points = stepped.compactMap { policy -> (step: Int, percent: Double)? in
+                guard let step = Int(policy.dropFirst(run.count + 1)), let mean = pooledMean(of: policy, in: onBase) else { return nil }
+                return (step, 100 * mean)
+            }.sorted { $0.step < $1.step }
+            return points.isEmpty ? nil : (run, points)
+        }
+    }
+}

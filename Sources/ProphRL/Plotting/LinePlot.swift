@@ -12,6 +12,10 @@ public struct LinePlot: Sendable {
     /// An RGB colour.
     public typealias Color = (r: UInt8, g: UInt8, b: UInt8)
 
+    /// Ten distinguishable line colours (matplotlib's tab10), for series i at `palette[i % 10]`.
+    public static let palette: [Color] = [(31, 119, 180), (255, 127, 14), (44, 160, 44), (214, 39, 40), (148, 103, 189),
+                                          (140, 86, 75), (227, 119, 194), (127, 127, 127), (188, 189, 34), (23, 190, 207)]
+
     /// One polyline, drawn in order of its points.
     public struct Series: Sendable {
         /// The legend name.
