@@ -70,8 +70,9 @@ struct RLReportCommand: ParsableCommand {
             LinePlot.Series(name: (curve.run as NSString).lastPathComponent, points: curve.points.map { (Double($0.step), $0.percent) },
                             color: LinePlot.palette[i % LinePlot.palette.count])
         }
-        let plot = try LinePlot(title: "success on seeds \(seedBase)… by checkpoint", xLabel: "RL iteration (checkpoint)",
-                                yLabel: "success %", series: series)
+        // The plot's bitmap font has ASCII only.
+        let plot = try LinePlot(title: "success on seeds \(seedBase)+ by checkpoint", xLabel: "RL iteration (checkpoint)",
+                                yLabel: "success (percent)", series: series)
         try PNGImageWriter().write(try plot.render(), to: path)
         print("wrote \(path) (\(curves.count) runs)")
     }
