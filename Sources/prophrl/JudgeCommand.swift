@@ -15,25 +15,30 @@ struct JudgeCommand: ParsableCommand {
     /// Features, instructions and success labels of every episode in `paths` (optionally one task).
     static func load(_ paths: [String], task: String?, judge: VideoJudge) async throws -> (ids: [String], features: [[Float]],
                                                                                          instructions: [String], labels: [Bool]) {
-        let loaded = try await episodes(paths, task: task)
-        return (loaded.ids, try loaded.episodes.map { try judge.features($0.video, states: $0.states) },
-                loaded.episodes.map(\.instruction), loaded.episodes.map(\.success))
+        var ids: [String] = [], features: [[Float]] = [], instructions: [String] = [], labels: [Bool] = []
+        try await forEachEpisode(paths, task: task) { id, episode in
+            ids.append(id)
+            features.append(try judge.features(episode.video, states: episode.states))
+            instructions.append(episode.instruction)
+            labels.append(episode.success)
+        }
+        return (ids, features, instructions, labels)
     }
 
-    /// Every episode in `paths` (optionally one task), with ids "path:id".
-    static func episodes(_ paths: [String], task: String?) async throws -> (ids: [String], episodes: [Episode]) {
-        var ids: [String] = [], episodes: [Episode] = []
+    /// Calls `body` with every episode in `paths` (optionally one task) and its id "path:id", one episode in memory at
+    /// a time; throws when there is none.
+    static func forEachEpisode(_ paths: [String], task: String?, _ body: (String, Episode) throws -> Void) async throws {
+        var count = 0
         for path in paths {
             guard FileManager.default.fileExists(atPath: path) else { throw CLIError("--data: no file at \(path)") }
             let store = HDF5EpisodeStore(path: path)
             for summary in try await store.list(task: task) {
                 let episode = try await store.load(id: summary.id)
-                ids.append("\(path):\(episode.id)")
-                episodes.append(episode)
+                try body("\(path):\(episode.id)", episode)
+                count += 1
             }
         }
-        guard !ids.isEmpty else { throw CLIError("--data: no episodes\(task.map { " of task \($0)" } ?? "") in \(paths)") }
-        return (ids, episodes)
+        guard count > 0 else { throw CLIError("--data: no episodes\(task.map { " of task \($0)" } ?? "") in \(paths)") }
     }
 }
 

@@ -29,25 +29,24 @@ struct JudgeEvalCommand: ParsableCommand {
     func run() throws {
         let (judgePaths, data, task) = (judge, data, task)
         guard !judgePaths.isEmpty else { throw CLIError("--judge: give at least one judge run file") }
-        for path in judgePaths where !FileManager.default.fileExists(atPath: path) { throw CLIError("--judge: no judge run file at \(path)") }
-        if Set(judgePaths).count < judgePaths.count { throw CLIError("--judge: a judge is given twice") }
-        if let penalty {
-            if judgePaths.count < 2 { throw CLIError("--penalty: only meaningful with two or more --judge") }
-            guard penalty.isFinite, penalty >= 0 else { throw CLIError("--penalty: expected a number ≥ 0, got \(penalty)") }
-        }
-        let option = JudgeRewardOption(paths: judgePaths, probability: true, penalty: penalty ?? JudgeRewardOption.defaultPenalty)
+        let option = try JudgeRewardOption.checked(paths: judgePaths, probability: true, penalty: penalty, pathsOption: "--judge",
+                                                   penaltyOption: "--penalty", ensemble: "two or more --judge")
         if prophet != nil && reconstruct != nil { throw CLIError("--reconstruct: choose either --prophet or --reconstruct") }
         let replayed = try prophet.map { try JudgeProphetOptions.replay(prophet: $0, data: data, task: task, threads: threads) }
             ?? reconstruct.map { try JudgeProphetOptions.reconstructed(prophet: $0, data: data, task: task, threads: threads) }
         let lines = try runBlocking { () async throws -> [String] in
-            let episodes: [Episode]
-            if let replayed { episodes = replayed } else { episodes = try await JudgeCommand.episodes(data, task: task).episodes }
-            let labels = episodes.map(\.success), instructions = episodes.map(\.instruction)
+            // Each episode's features for every judge, then the episode is dropped: imagined-rollout files are large.
             let (_, judges) = try await option.load()
+            var features = judges.map { _ in [[Float]]() }, labels: [Bool] = [], instructions: [String] = []
+            func add(_ episode: Episode) throws {
+                for (j, judge) in judges.enumerated() { features[j].append(try judge.features(episode.video, states: episode.states)) }
+                labels.append(episode.success)
+                instructions.append(episode.instruction)
+            }
+            if let replayed { try replayed.forEach(add) } else { try await JudgeCommand.forEachEpisode(data, task: task) { _, episode in try add(episode) } }
             var perJudge: [[Double]] = []
-            for judge in judges {
-                perJudge.append(try await judge.probabilities(
-                    features: try episodes.map { try judge.features($0.video, states: $0.states) }, instructions: instructions))
+            for (judge, judgeFeatures) in zip(judges, features) {
+                perJudge.append(try await judge.probabilities(features: judgeFeatures, instructions: instructions))
             }
             if judges.count == 1 {
                 return [Self.summary("judge eval", p: perJudge[0], labels: labels, threshold: judges[0].configuration.threshold)]

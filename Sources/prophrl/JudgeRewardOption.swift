@@ -34,16 +34,24 @@ struct JudgeRewardOption: Sendable, Equatable {
         if let empty = paths.firstIndex(where: \.isEmpty) {
             throw CLIError("--reward: judge \(empty + 1) of '\(reward)' has an empty path")
         }
-        for path in paths where !FileManager.default.fileExists(atPath: path) {
-            throw CLIError("--reward: no judge run file at \(path)")
-        }
-        if Set(paths).count < paths.count { throw CLIError("--reward: a judge is listed twice in '\(reward)'") }
         if paths.count > 1 && !probability {
             throw CLIError("--reward: an ensemble of judges needs the continuous reward 'judge-p:\(paths.joined(separator: ","))'")
         }
+        return try checked(paths: paths, probability: probability, penalty: penalty, pathsOption: "--reward",
+                           penaltyOption: "--judge-penalty", ensemble: "an ensemble reward 'judge-p:A,B,…'")
+    }
+
+    /// `paths` and `penalty` checked: every judge file exists and is listed once, and a penalty (≥ 0) comes only with
+    /// two or more judges; errors name `pathsOption` and `penaltyOption`, and say a penalty needs `ensemble`.
+    static func checked(paths: [String], probability: Bool, penalty: Double?, pathsOption: String, penaltyOption: String,
+                        ensemble: String) throws -> JudgeRewardOption {
+        for path in paths where !FileManager.default.fileExists(atPath: path) {
+            throw CLIError("\(pathsOption): no judge run file at \(path)")
+        }
+        if Set(paths).count < paths.count { throw CLIError("\(pathsOption): a judge is listed twice") }
         if let penalty {
-            if paths.count < 2 { throw CLIError("--judge-penalty: only meaningful with an ensemble reward 'judge-p:A,B,…'") }
-            guard penalty.isFinite, penalty >= 0 else { throw CLIError("--judge-penalty: expected a number ≥ 0, got \(penalty)") }
+            if paths.count < 2 { throw CLIError("\(penaltyOption): only meaningful with \(ensemble)") }
+            guard penalty.isFinite, penalty >= 0 else { throw CLIError("\(penaltyOption): expected a number ≥ 0, got \(penalty)") }
         }
         return JudgeRewardOption(paths: paths, probability: probability, penalty: penalty ?? defaultPenalty)
     }
