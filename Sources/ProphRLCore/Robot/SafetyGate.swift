@@ -16,6 +16,7 @@ public struct SafetyGate: Sendable {
     private var lastJoints: [Double]?
     private var lastPose: [Double]?
     private var lastVelocity: [Double]?
+    private var lastInterval: Double?
     private var lastCommandTime: Double?
 
     /// Creates a gate with an empty history.
@@ -29,7 +30,7 @@ public struct SafetyGate: Sendable {
 
     /// Forgets the stream history (after a stop, a blocking move or a reconnect).
     public mutating func reset() {
-        lastJoints = nil; lastPose = nil; lastVelocity = nil; lastCommandTime = nil
+        lastJoints = nil; lastPose = nil; lastVelocity = nil; lastInterval = nil; lastCommandTime = nil
     }
 
     /// Throws ``SafetyViolation/watchdogExpired(silenceSeconds:limitSeconds:)`` if a stream went silent.
@@ -118,12 +119,17 @@ public struct SafetyGate: Sendable {
         if speed > envelope.maxTCPSpeed { throw SafetyViolation.tcpSpeedExceeded(value: speed, limit: envelope.maxTCPSpeed) }
         let previousVelocity = lastVelocity ?? (state.actualTCPSpeed.count >= 3 ? Array(state.actualTCPSpeed[0..<3]) : [0, 0, 0])
         let deltaV = (0..<3).reduce(0.0) { $0 + (velocity[$1] - previousVelocity[$1]) * (velocity[$1] - previousVelocity[$1]) }
-        let acceleration = deltaV.squareRoot() / time
+        // Each velocity is the mean over its own interval, so two of them lie (previous + current) / 2 apart. With
+        // equal intervals that is `time`; after a late wake-up (one long interval, then the servo period) dividing by
+        // the short one alone would report a 25-fold acceleration the commanded motion does not have.
+        let spacing = lastInterval.map { ($0 + time) / 2 } ?? time
+        let acceleration = deltaV.squareRoot() / spacing
         if acceleration > envelope.maxTCPAcceleration {
             throw SafetyViolation.tcpAccelerationExceeded(value: acceleration, limit: envelope.maxTCPAcceleration)
         }
         lastJoints = joints
         lastPose = pose
         lastVelocity = velocity
+        lastInterval = time
     }
 }

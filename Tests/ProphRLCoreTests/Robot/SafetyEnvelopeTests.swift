@@ -103,6 +103,48 @@ struct SafetyEnvelopeTests {
         #expect(throws: SafetyViolation.self) { try accel.admit(.servoL(pose: p2), state: state, now: 0) }
     }
 
+    @Test("After a late wake-up the acceleration is measured between the intervals' centres, not over the short one")
+    func accelerationAcrossUnevenIntervals() throws {
+        let state = try runningState()
+        let start = try kinematics.forward(Self.home)
+        // A 1 cm minimum-jerk move in 0.1 s (peak 5.77 m/s² < 10), sampled at 2 ms except one 40 ms late wake-up.
+        let distance = 0.01, duration = 0.1
+        func x(_ t: Double) -> Double { let s = min(t / duration, 1); return distance * (10 * s * s * s - 15 * s * s * s * s + 6 * s * s * s * s * s) }
+        var times = [0.002, 0.042]
+        while times.last! < duration { times.append(times.last! + 0.002) }
+        var gate = SafetyGate(envelope: .ur30Default)
+        var previousTime = 0.0
+        var naivePeak = 0.0, previousVelocity = 0.0
+        for t in times {
+            var pose = start
+            pose[0] += x(t)
+            let interval = t - previousTime
+            try gate.admit(.servoL(pose: pose, time: interval), state: state, now: t)
+            let velocity = (x(t) - x(previousTime)) / interval
+            naivePeak = max(naivePeak, abs(velocity - previousVelocity) / interval)
+            previousVelocity = velocity; previousTime = t
+        }
+        // The estimate over the short interval alone would have stopped this smooth motion.
+        #expect(naivePeak > 30)
+        // A real jump in velocity right after a long interval is still refused: 0.05 → 0.4 m/s is 16.7 m/s².
+        var sharp = SafetyGate(envelope: .ur30Default)
+        var pose = start
+        pose[0] += 0.0005
+        try sharp.admit(.servoL(pose: pose, time: 0.01), state: state, now: 0.01)
+        pose[0] += 0.0005
+        try sharp.admit(.servoL(pose: pose, time: 0.01), state: state, now: 0.02)
+        pose[0] += 0.0008
+        do {
+            try sharp.admit(.servoL(pose: pose, time: 0.002), state: state, now: 0.022)
+            Issue.record("a 0.35 m/s jump in 6 ms was admitted")
+        } catch let violation as SafetyViolation {
+            guard case .tcpAccelerationExceeded(let value, _) = violation else {
+                Issue.record("expected tcpAccelerationExceeded, got \(violation)"); return
+            }
+            #expect(abs(value - 0.35 / 0.006) < 1e-6)
+        }
+    }
+
     @Test("Per-step translation beyond the cap is refused even at a long servo time")
     func stepCap() throws {
         var gate = SafetyGate(envelope: try SafetyEnvelope(workspaceLower: [-2, -2, -1], workspaceUpper: [2, 2, 2],
