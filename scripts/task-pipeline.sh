@@ -1,19 +1,23 @@
 #!/usr/bin/env bash
-# Rebuilds, from nothing, the place-bowl files that docs/results.md parts 10–13 start from:
-# demos, SFT, Prophet's training data, the own-data autoencoder, the own-autoencoder Prophet, the SFT policy on
-# autoencoder-viewed frames (and those frames, demos-viewed.hdf5), and judge-only episodes. Every step is seeded; a step that finished (OUT.done) is kept,
+# Rebuilds, from nothing, one task's files that docs/results.md parts 10–17 start from:
+# demos, SFT, Prophet's training data, the own-data autoencoder, the own-autoencoder Prophet (OBJECT-prophet-ownae.sqlite,
+# OBJECT = the task name after its dash: bowl, bottle, …), the SFT policy on autoencoder-viewed frames (and those frames,
+# demos-viewed.hdf5), and judge-only episodes. Every step is seeded; a step that finished (OUT.done) is kept,
 # so an interrupted run resumes. Two jobs at a time (one per core, OPENBLAS_NUM_THREADS=1 each).
 #
-#   scripts/place-bowl-pipeline.sh DIR [PROPHRL]      # about 30 min on the project's 2-core VM
+#   scripts/task-pipeline.sh TASK DIR [PROPHRL]      # about 30 min per task on the project's 2-core VM
 #
 # Seeds (never reused for evaluation, which uses 50,000,000… and validation 60,000,000…):
 #   demos 0…199; SFT η 0.4 rollouts 40,000,000…; noisy experts 1000…; judge-only: SFT η 0.4 41,000,000…,
 #   SFT ODE 42,000,000…, noisy experts 3000…, experts 5000…; held-out judge check: SFT η 0.2 43,000,000….
 set -euo pipefail
-DIR=${1:?usage: place-bowl-pipeline.sh DIR [PROPHRL]}
+usage="usage: task-pipeline.sh TASK DIR [PROPHRL]   (TASK: pick-bottle, place-bowl, pull-tissue, place-cube)"
+T=${1:?$usage}
+DIR=${2:?$usage}
 ROOT=$(cd "$(dirname "$0")/.." && pwd)
-P=${2:-$ROOT/.build/release/prophrl}
-T=place-bowl
+P=${3:-$ROOT/.build/release/prophrl}
+case $T in pick-bottle|place-bowl|pull-tissue|place-cube) ;; *) echo "task-pipeline: unknown task '$T'. $usage" >&2; exit 2 ;; esac
+W=${T#*-}-prophet-ownae.sqlite
 export OPENBLAS_NUM_THREADS=1
 mkdir -p "$DIR"
 cd "$DIR"
@@ -54,18 +58,18 @@ step ae8.sqlite "$P" world train --data demos.hdf5 sft-eta04.hdf5 noisy02.hdf5 -
   --latent-downsampling 8 --ae-steps 400 --ae-batch 4 --dit-steps 0 --threads 1 --seed 0
 wait
 eval_rollouts check-int-eta02.hdf5 43000000 200 --eta 0.2 --integrated-state &
-step bowl-prophet-ownae.sqlite "$P" world train --data demos.hdf5 sft-eta04.hdf5 noisy02.hdf5 --out bowl-prophet-ownae.sqlite \
+step $W "$P" world train --data demos.hdf5 sft-eta04.hdf5 noisy02.hdf5 --out $W \
   --config small --chunk-frames 4 --autoencoder-from ae8.sqlite --action-frames --dit-steps 12000 --batch 8 --lr 3e-4 \
   --warmup 100 --threads 1
 # The demos seen through the autoencoder once (world view); the viewed SFT and every anchored RL run read them as
 # they are (--anchor-demos demos-viewed.hdf5) instead of viewing the 200 demos again (8–19 min each).
-step demos-viewed.hdf5 "$P" world view --model bowl-prophet-ownae.sqlite --data demos.hdf5 --out demos-viewed.hdf5
+step demos-viewed.hdf5 "$P" world view --model $W --data demos.hdf5 --out demos-viewed.hdf5
 step sft-view.sqlite "$P" policy sft --data demos-viewed.hdf5 --config "$ROOT/configs/pick-bottle-sft.json" \
-  --view-through bowl-prophet-ownae.sqlite --out sft-view.sqlite
+  --view-through $W --out sft-view.sqlite
 wait
 # Steps run in the background report failure only in their logs; the .done markers say what finished.
 for out in demos.hdf5 sft.sqlite sft-eta04.hdf5 noisy02.hdf5 j-sft-eta04.hdf5 j-sft-ode.hdf5 j-noisy02.hdf5 j-expert.hdf5 \
-           check-int-eta02.hdf5 ae8.sqlite bowl-prophet-ownae.sqlite demos-viewed.hdf5 sft-view.sqlite; do
-  [[ -e $out.done ]] || { echo "place-bowl pipeline: $out did not finish (see $DIR/$out.log)"; exit 1; }
+           check-int-eta02.hdf5 ae8.sqlite $W demos-viewed.hdf5 sft-view.sqlite; do
+  [[ -e $out.done ]] || { echo "$T pipeline: $out did not finish (see $DIR/$out.log)"; exit 1; }
 done
-echo "place-bowl pipeline: every file is in $DIR"
+echo "$T pipeline: every file is in $DIR"
