@@ -43,6 +43,24 @@ import Testing
         #expect(try PolicySelection(tied, validationSeedBase: 1).choices.map(\.policy) == ["a"])
     }
 
+    @Test func aTieBetweenCheckpointsGoesToTheEarliestStepInAnyOrder() throws {
+        // The order a shell glob gives: run@12 before run@4 and run@8.
+        let tied = [
+            Result(task: "t", method: .flowScale, policy: "run@12", seedBase: 1, rates: [0.33]),
+            Result(task: "t", method: .flowScale, policy: "run@16", seedBase: 1, rates: [0.27]),
+            Result(task: "t", method: .flowScale, policy: "run@4", seedBase: 1, rates: [0.32]),
+            Result(task: "t", method: .flowScale, policy: "run@8", seedBase: 1, rates: [0.33]),
+            Result(task: "t", method: .flowScale, policy: "run@8", seedBase: 2, rates: [0.29]),
+        ]
+        for results in [tied, tied.reversed()] {
+            let selection = try PolicySelection(results, validationSeedBase: 1, perRunFile: true)
+            #expect(selection.choices.map(\.policy) == ["run@8"])
+        }
+        #expect(PolicySelection.earliest(["x@12", "y@4"]) == "x@12")   // different run files: the first
+        #expect(PolicySelection.earliest(["x", "x@4"]) == "x")          // the run itself has no step: the first
+        #expect(PolicySelection.earliest([]) == nil)
+    }
+
     @Test func cellsThatCannotBeChosenOrReportedAreTypedErrors() {
         // Two policies, neither evaluated on the validation seeds.
         let unvalidated = [Result(task: "t", method: .faGRPO, policy: "a", seedBase: 2, rates: [0.1]),

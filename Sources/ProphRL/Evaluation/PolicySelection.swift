@@ -46,8 +46,9 @@ public struct PolicySelection: Sendable {
     /// chosen policy: its mean there).
     public let table: ResultsTable
 
-    /// Chooses, in every (task, method) cell, the policy whose validation results have the highest mean (the first
-    /// one on a tie) and tabulates its results on the other seed bases.
+    /// Chooses, in every (task, method) cell, the policy whose validation results have the highest mean and tabulates
+    /// its results on the other seed bases. On a tie the earliest checkpoint of one run file wins (the less-trained
+    /// policy, whatever order the files were given in: `run@12` sorts before `run@4` in a glob); otherwise the first.
     ///
     /// A cell whose results all come from one policy needs no validation result. Results from the validation seed
     /// base never enter the table.
@@ -80,10 +81,10 @@ public struct PolicySelection: Sendable {
                 chosen = policies[0]
             } else {
                 let scored = candidates.compactMap { c in c.validationPercent.map { (c.policy, $0) } }
-                guard let best = scored.map(\.1).max(), let first = scored.first(where: { $0.1 == best }) else {
+                guard let best = scored.map(\.1).max(), let first = Self.earliest(scored.filter { $0.1 == best }.map(\.0)) else {
                     throw ValidationError.invalid(argument: name, reason: "\(policies.count) policies but none was evaluated on the validation seeds \(validationSeedBase)")
                 }
-                chosen = first.0
+                chosen = first
             }
             let evaluation = cell.results.filter { $0.policy == chosen && $0.seedBase != validationSeedBase }
             guard !evaluation.isEmpty else {
@@ -136,6 +137,16 @@ public struct PolicySelection: Sendable {
         guard let at = policy.lastIndex(of: "@"), !policy[policy.index(after: at)...].isEmpty,
               policy[policy.index(after: at)...].allSatisfy(\.isNumber) else { return policy }
         return String(policy[..<at])
+    }
+
+    /// Of tied policies, the one with the smallest checkpoint step when all are checkpoints of one run file;
+    /// otherwise the first. Nil when `policies` is empty.
+    public static func earliest(_ policies: [String]) -> String? {
+        guard let first = policies.first else { return nil }
+        let run = runFile(of: first)
+        let steps = policies.map { policy in runFile(of: policy) == run && policy != run ? Int(policy.dropFirst(run.count + 1)) : nil }
+        guard steps.allSatisfy({ $0 != nil }) else { return first }
+        return zip(policies, steps).min { $0.1! < $1.1! }?.0
     }
 
     /// The distinct values in order of first appearance.
