@@ -144,9 +144,15 @@ public struct PolicySelection: Sendable {
     public static func earliest(_ policies: [String]) -> String? {
         guard let first = policies.first else { return nil }
         let run = runFile(of: first)
-        let steps = policies.map { policy in runFile(of: policy) == run && policy != run ? Int(policy.dropFirst(run.count + 1)) : nil }
-        guard steps.allSatisfy({ $0 != nil }) else { return first }
-        return zip(policies, steps).min { $0.1! < $1.1! }?.0
+        let steps = policies.compactMap { runFile(of: $0) == run ? step(of: $0) : nil }
+        guard steps.count == policies.count else { return first }
+        return zip(policies, steps).min { $0.1 < $1.1 }?.0
+    }
+
+    /// The checkpoint step of a policy named `path@step`; nil when it has none.
+    static func step(of policy: String) -> Int? {
+        let run = runFile(of: policy)
+        return run == policy ? nil : Int(policy.dropFirst(run.count + 1))
     }
 
     /// The distinct values in order of first appearance.
@@ -164,7 +170,7 @@ extension PolicySelection {
         return unique(onBase.map { runFile(of: $0.policy) }).compactMap { run in
             let stepped = unique(onBase.map(\.policy).filter { runFile(of: $0) == run && $0 != run })
             let points = stepped.compactMap { policy -> (step: Int, percent: Double)? in
-                guard let step = Int(policy.dropFirst(run.count + 1)), let mean = pooledMean(of: policy, in: onBase) else { return nil }
+                guard let step = step(of: policy), let mean = pooledMean(of: policy, in: onBase) else { return nil }
                 return (step, 100 * mean)
             }.sorted { $0.step < $1.step }
             return points.isEmpty ? nil : (run, points)
