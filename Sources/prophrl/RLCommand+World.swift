@@ -23,8 +23,6 @@ struct WorldRL: Sendable {
     var imaginedOut: String?
     /// With ``physicsShadow``: the shadow's physics outcome is the reward (`--reward physics-shadow`, a diagnostic).
     var shadowReward = false
-    /// A Prophet run file whose autoencoder the policy looks through (`--view-through`), nil for the raw frames.
-    var viewThrough: String?
 
     /// Prophet (fast sampler) over the recorded starts of `task`, in robot units (wrap it in the policy's scaling);
     /// `judge` ends rollouts early on success with `--judge-terminates`.

@@ -61,12 +61,14 @@ struct RLTrainCommand: ParsableCommand {
     var imaginedOut: String?
     @Option(help: "HDF5 demonstrations for the imitation anchor (config anchorWeight > 0): each update adds anchorWeight × the flow-matching loss of anchorBatch of their examples, seen through --view-through when given (usually the SFT data).")
     var anchorDemos: String?
-    @Option(help: "With --world: the policy sees every frame (the start's and Prophet's) after a round trip through this Prophet run's autoencoder, as it was fine-tuned with 'policy sft --view-through' (usually the --world file).")
+    @Option(help: "The policy sees every frame (the start's and Prophet's with --world, the camera's in the simulator) after a round trip through this Prophet run's autoencoder, as it was fine-tuned with 'policy sft --view-through' (usually the --world file).")
     var viewThrough: String?
+    @Flag(help: "In the simulator (no --world): the policy sees the state integrated from its own actions, as inside Prophet and on the robot ('sim eval --integrated-state'), not the measured one.")
+    var integratedState = false
 
     func run() throws {
         let worldSetup = try worldOptions()
-        if worldSetup != nil { ViewThroughOption.warnIfMismatched(policy: policy, given: viewThrough) }
+        ViewThroughOption.warnIfMismatched(policy: policy, given: viewThrough)
         let simTask: SimTask
         do { simTask = try SimTask(name: task) } catch { throw CLIError("--task: \(error)") }
         var file = try config.map { try RLConfigFile.parse(json: try readText($0, option: "--config"), task: task) }
@@ -90,10 +92,12 @@ struct RLTrainCommand: ParsableCommand {
         let judgeReward = try JudgeRewardOption.parse(reward: reward, penalty: judgePenalty)
         let prefix = plot ?? (out.hasSuffix(".sqlite") ? String(out.dropLast(7)) : out)
         let (policyPath, out, resolution, configured, anchorDemos) = (policy, out, resolution, file, anchorDemos)
+        let (viewPath, integrated) = (viewThrough, integratedState)
+        if let viewPath, !FileManager.default.fileExists(atPath: viewPath) { throw CLIError("--view-through: no such file '\(viewPath)'") }
         try runBlocking {
             try await Self.train(policyPath: policyPath, task: simTask, file: configured, explicitOuterSteps: configured.outerStepsGiven,
                                  out: out, plotPrefix: prefix, resolution: resolution, judgeReward: judgeReward, world: worldSetup,
-                                 anchorDemos: anchorDemos)
+                                 anchorDemos: anchorDemos, viewThrough: viewPath, integratedState: integrated)
         }
     }
 
@@ -106,12 +110,12 @@ struct RLTrainCommand: ParsableCommand {
             if physicsShadow { throw CLIError("--physics-shadow: only meaningful with --world") }
             if imaginedOut != nil { throw CLIError("--imagined-out: only meaningful with --world --physics-shadow") }
             if reward == Self.shadowReward { throw CLIError("--reward physics-shadow: only meaningful with --world --physics-shadow") }
-            if viewThrough != nil { throw CLIError("--view-through: only meaningful with --world (evaluate in physics with 'sim eval --view-through')") }
             return nil
         }
         if imaginedOut != nil && !physicsShadow { throw CLIError("--imagined-out: needs --physics-shadow (the labels come from physics)") }
+        if integratedState { throw CLIError("--integrated-state: only meaningful in the simulator (inside Prophet the state is always integrated)") }
         guard let starts else { throw CLIError("--starts: required with --world (HDF5 episodes for the rollouts' first frames)") }
-        for (option, path) in [("--world", world), ("--starts", starts)] + (viewThrough.map { [("--view-through", $0)] } ?? [])
+        for (option, path) in [("--world", world), ("--starts", starts)]
         where !FileManager.default.fileExists(atPath: path) {
             throw CLIError("\(option): no such file '\(path)'")
         }
@@ -127,7 +131,7 @@ struct RLTrainCommand: ParsableCommand {
             throw CLIError("--start-chunks: expected comma-separated chunk offsets ≥ 0, e.g. 0,4,8; got '\(startChunks)'")
         }
         return WorldRL(prophet: world, starts: starts, startChunks: offsets.compactMap { $0 }, judgeTerminates: judgeTerminates,
-                       physicsShadow: physicsShadow, imaginedOut: imaginedOut, shadowReward: shadowReward, viewThrough: viewThrough)
+                       physicsShadow: physicsShadow, imaginedOut: imaginedOut, shadowReward: shadowReward)
     }
 
     /// The `--reward` value that makes the physics shadow's outcome the reward (a diagnostic, not the method).
@@ -135,7 +139,7 @@ struct RLTrainCommand: ParsableCommand {
 
     static func train(policyPath: String, task: SimTask, file: RLConfigFile, explicitOuterSteps: Bool, out: String,
                       plotPrefix: String, resolution: Int, judgeReward: JudgeRewardOption? = nil, world: WorldRL? = nil,
-                      anchorDemos: String? = nil) async throws {
+                      anchorDemos: String? = nil, viewThrough: String? = nil, integratedState: Bool = false) async throws {
         let sftStore = try SQLiteCheckpointStore(path: policyPath, mode: .readOnly)
         let store = try SQLiteCheckpointStore(path: out, mode: .openOrCreate)
         let policy: FlowPolicy
@@ -161,7 +165,8 @@ struct RLTrainCommand: ParsableCommand {
                                            ("startChunks", .array((world?.startChunks ?? [0]).map { .integer(Int64($0)) })),
                                            ("judgeTerminates", .bool(world?.judgeTerminates ?? false))]
                                           + (judgeReward.flatMap { $0.paths.count > 1 ? [("judgePenalty", JSONValue.number($0.penalty))] : nil } ?? [])
-                                          + (world?.viewThrough.map { [("viewThrough", JSONValue.string($0))] } ?? [])
+                                          + (world == nil ? [("stateInput", .string(integratedState ? "integrated" : "measured"))] : [])
+                                          + (viewThrough.map { [("viewThrough", JSONValue.string($0))] } ?? [])
                                           + (anchorDemos.map { [("anchorDemos", JSONValue.string($0))] } ?? []))
             try store.createRun(try makeRunRecord(kind: "policy-rl", config: config, seed: file.options.seed))
             try store.save(try await policy.checkpoint(step: 0, wallTime: Date().timeIntervalSince1970, tags: ["sft"]))
@@ -204,10 +209,10 @@ struct RLTrainCommand: ParsableCommand {
         var loop = TrainingLoop(file: file, start: start, store: store, plotPrefix: plotPrefix,
                                 reportAgreement: judgeReward != nil && (world == nil || world?.physicsShadow == true))
         // The autoencoder view is loaded once: the anchor's demos and Prophet's rollouts share it.
-        let view = try world?.viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
+        let view = try viewThrough.map { try ViewThroughOption.load($0, resolution: resolution) }
         if let anchorDemos {
             let (demos, examples) = try await PolicySFTCommand.demonstrationExamples(
-                data: anchorDemos, task: task.rawValue, view: view, viewThrough: world?.viewThrough,
+                data: anchorDemos, task: task.rawValue, view: view, viewThrough: viewThrough,
                 chunkSteps: policy.configuration.chunkSteps, option: "--anchor-demos")
             loop.anchorExamples = examples
             print("imitation anchor: weight \(file.options.anchorWeight), \(file.options.anchorBatch) of \(examples.count) examples "
@@ -217,7 +222,7 @@ struct RLTrainCommand: ParsableCommand {
             if judges.isEmpty && !world.shadowReward { throw CLIError(WorldModelRLError.oracleReward.description) }
             let prophet = try await world.environment(policy: policy, task: task, resolution: resolution,
                                                       maxChunks: file.options.outerSteps, judge: judges.first)
-            if let path = world.viewThrough { print("policy view: every frame after a round trip through \(path)'s autoencoder") }
+            if let path = viewThrough { print("policy view: every frame after a round trip through \(path)'s autoencoder") }
             print("environment: Prophet \(world.prophet) (fast sampler), starts from \(world.starts)"
                   + (world.startChunks == [0] ? "" : " at chunks \(world.startChunks.map(String.init).joined(separator: ","))")
                   + (world.judgeTerminates ? "; the judge ends rollouts early on success" : ""))
@@ -234,10 +239,14 @@ struct RLTrainCommand: ParsableCommand {
             }
         } else {
             let simulator = try BulletEnvironment(renderer: try SoftRasterizer(), resolution: resolution)
-            let environment = ScaledActionEnvironment(base: simulator, scaling: policy.actionScaling)
-            try await loop.run(try GRPOTrainer(options: file.options, policy: policy, reference: reference,
-                                               environment: environment, reward: rewardSource,
-                                               anchorExamples: loop.anchorExamples), task: task)
+            if let viewThrough { print("policy view: every camera frame after a round trip through \(viewThrough)'s autoencoder") }
+            if integratedState {
+                print("policy state: integrated from its own actions (the protocol of Prophet and the robot)")
+                try await loop.run(in: IntegratedStateEnvironment(base: simulator), view: view, policy: policy, reference: reference,
+                                   reward: rewardSource, task: task)
+            } else {
+                try await loop.run(in: simulator, view: view, policy: policy, reference: reference, reward: rewardSource, task: task)
+            }
         }
     }
 

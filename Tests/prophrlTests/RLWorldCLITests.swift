@@ -157,8 +157,19 @@ struct RLWorldCLITests {
         #expect(try String(contentsOfFile: "\(dir)/view.json", encoding: .utf8).contains("\"viewThrough\""))
         let unviewed = try CLITests.run(["sim", "eval", "--policy", viewedRL, "--task", "pick-bottle", "--episodes", "1", "--runs", "1"])
         #expect(unviewed.status == 0 && unviewed.output.contains("was trained looking through \(prophet)"), "\(unviewed.output)")
-        for (arguments, message) in [(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--view-through", prophet, "--out", "\(dir)/w.sqlite"],
-                                      "--view-through: only meaningful with --world"),
+        // RL in the simulator under the evaluation's protocol: viewed frames and the integrated state, recorded in the run.
+        let simViewed = try CLITests.run(["rl", "train", "--policy", viewedSFT, "--task", "pick-bottle", "--config", "\(dir)/rl.json",
+                                          "--view-through", prophet, "--integrated-state", "--out", "\(dir)/sim-viewed.sqlite"])
+        #expect(simViewed.status == 0 && simViewed.output.contains("policy state: integrated from its own actions")
+                && simViewed.output.contains("policy view: every camera frame") && simViewed.output.contains("iter 1: reward"),
+                "\(simViewed.output)")
+        let simRecord = try CLITests.run(["runs", "show", "\(dir)/sim-viewed.sqlite"]).output
+        #expect(simRecord.contains("\"stateInput\":\"integrated\"") && simRecord.contains("\"viewThrough\""), "\(simRecord)")
+        for (arguments, message) in [(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--world", prophet, "--starts", demos,
+                                       "--reward", "judge:\(judge)", "--integrated-state", "--out", "\(dir)/w.sqlite"],
+                                      "--integrated-state: only meaningful in the simulator"),
+                                     (["rl", "train", "--policy", sft, "--task", "pick-bottle", "--view-through", "\(dir)/none.sqlite",
+                                       "--out", "\(dir)/w.sqlite"], "--view-through: no such file"),
                                      (["sim", "eval", "--policy", sft, "--task", "pick-bottle", "--episodes", "1", "--runs", "1",
                                        "--view-through", "\(dir)/none.sqlite"], "--view-through: no such file"),
                                      (["policy", "sft", "--data", demos, "--view-through", "\(dir)/none.sqlite", "--out", "\(dir)/z.sqlite"],
