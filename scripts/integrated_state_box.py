@@ -22,19 +22,20 @@ SIDES = ["x below", "y below", "z below", "x above", "y above", "z above"]
 
 def audit(path):
     """Prints the episodes of `path` whose integrated position leaves the box, in total, per side and by > 10 cm."""
-    episodes = h5py.File(path, "r")["data"]
     outside = far = 0
     per_side = np.zeros(6, dtype=int)
-    for name in episodes:
-        position = np.array(episodes[name]["obs/ee_pos"])
-        below = np.maximum(LOWER - position, 0).max(axis=0)
-        above = np.maximum(position - UPPER, 0).max(axis=0)
-        excess = np.concatenate([below, above])
-        per_side += excess > 1e-6
-        outside += excess.max() > 1e-6
-        far += excess.max() > 0.1
+    with h5py.File(path, "r") as file:
+        episodes = file["data"]
+        count = len(episodes)
+        for name in episodes:
+            position = np.array(episodes[name]["obs/ee_pos"])
+            excess = np.concatenate([np.maximum(LOWER - position, 0).max(axis=0),
+                                     np.maximum(position - UPPER, 0).max(axis=0)])
+            per_side += excess > 1e-6
+            outside += excess.max() > 1e-6
+            far += excess.max() > 0.1
     sides = ", ".join(f"{side} {n}" for side, n in zip(SIDES, per_side) if n)
-    print(f"{path}: {len(episodes)} episodes, state outside the box in {outside} ({sides or 'none'}), "
+    print(f"{path}: {count} episodes, state outside the box in {outside} ({sides or 'none'}), "
           f"by more than 10 cm in {far}")
 
 
@@ -42,4 +43,7 @@ if __name__ == "__main__":
     if len(sys.argv) < 2:
         sys.exit(__doc__)
     for path in sys.argv[1:]:
-        audit(path)
+        try:
+            audit(path)
+        except (OSError, KeyError) as error:  # a missing file, or one without data/*/obs/ee_pos
+            sys.exit(f"integrated_state_box: {path}: not a rollouts file from 'sim eval --rollouts-out' ({error})")
