@@ -25,6 +25,8 @@ struct JudgeEvalCommand: ParsableCommand {
     @Option(help: "Score the --data episodes' real videos after a round trip through this Prophet run's autoencoder (what a perfect DiT could show), instead of the real videos.")
     var reconstruct: String?
     @Option(help: "BLAS threads for --prophet or --reconstruct.") var threads: Int = 1
+    @Option(help: "Also the within-group AUC, what group-normalised advantages use: the --data are imagined rollouts from 'rl train --imagined-out' of a run with this group size.")
+    var groupSize: Int?
 
     func run() throws {
         let (judgePaths, data, task) = (judge, data, task)
@@ -32,24 +34,39 @@ struct JudgeEvalCommand: ParsableCommand {
         let option = try JudgeRewardOption.checked(paths: judgePaths, probability: true, penalty: penalty, pathsOption: "--judge",
                                                    penaltyOption: "--penalty", ensemble: "two or more --judge")
         if prophet != nil && reconstruct != nil { throw CLIError("--reconstruct: choose either --prophet or --reconstruct") }
+        if let groupSize, groupSize < 1 { throw CLIError("--group-size: expected an integer ≥ 1, got \(groupSize)") }
         let replayed = try prophet.map { try JudgeProphetOptions.replay(prophet: $0, data: data, task: task, threads: threads) }
             ?? reconstruct.map { try JudgeProphetOptions.reconstructed(prophet: $0, data: data, task: task, threads: threads) }
         let lines = try runBlocking { () async throws -> [String] in
             // Each episode's features for every judge, then the episode is dropped: imagined-rollout files are large.
             let (_, judges) = try await option.load()
             var features = judges.map { _ in [[Float]]() }, labels: [Bool] = [], instructions: [String] = []
+            var ids: [String] = [], seeds: [UInt64] = []
             func add(_ episode: Episode) throws {
                 for (j, judge) in judges.enumerated() { features[j].append(try judge.features(episode.video, states: episode.states)) }
                 labels.append(episode.success)
                 instructions.append(episode.instruction)
+                ids.append(episode.id)
+                seeds.append(episode.seed)
             }
             if let replayed { try replayed.forEach(add) } else { try await JudgeCommand.forEachEpisode(data, task: task) { _, episode in try add(episode) } }
+            let groups = try groupSize.map { size in
+                do { return try ImaginedEpisodeID.groups(ids: ids, seeds: seeds, groupSize: size) } catch let error as ProphRLCore.ValidationError {
+                    guard case .invalid(_, let reason) = error else { throw error }
+                    throw CLIError("--group-size: \(reason)")
+                }
+            }
+            func withGroups(_ line: String, _ p: [Double]) -> String {
+                guard let groups else { return line }
+                return line + "; " + Self.withinGroupSummary(p: p, labels: labels, groups: groups)
+            }
             var perJudge: [[Double]] = []
             for (judge, judgeFeatures) in zip(judges, features) {
                 perJudge.append(try await judge.probabilities(features: judgeFeatures, instructions: instructions))
             }
             if judges.count == 1 {
-                return [Self.summary("judge eval", p: perJudge[0], labels: labels, threshold: judges[0].configuration.threshold)]
+                return [withGroups(Self.summary("judge eval", p: perJudge[0], labels: labels, threshold: judges[0].configuration.threshold),
+                                   perJudge[0])]
             }
             let ensemble = try VideoJudgeEnsembleReward(judges: judges, penalty: option.penalty)
             let byEpisode = labels.indices.map { i in perJudge.map { $0[i] } }
@@ -57,11 +74,22 @@ struct JudgeEvalCommand: ParsableCommand {
             let combined = byEpisode.map { VideoJudgeEnsembleReward.combine($0, penalty: ensemble.penalty) }
             let meanAUC = RankAgreement.overall(scores: mean, labels: labels).map { String(format: "%.3f", $0) } ?? "n/a (one class)"
             return zip(judgePaths, zip(perJudge, judges)).map { path, pj in
-                Self.summary("judge \(path)", p: pj.0, labels: labels, threshold: pj.1.configuration.threshold)
-            } + [Self.summary("ensemble of \(judges.count), reward mean − \(ensemble.penalty) × std", p: combined, labels: labels,
-                              threshold: ensemble.threshold, decide: mean) + "; AUC of the plain mean \(meanAUC)"]
+                withGroups(Self.summary("judge \(path)", p: pj.0, labels: labels, threshold: pj.1.configuration.threshold), pj.0)
+            } + [withGroups(Self.summary("ensemble of \(judges.count), reward mean − \(ensemble.penalty) × std", p: combined, labels: labels,
+                                         threshold: ensemble.threshold, decide: mean) + "; AUC of the plain mean \(meanAUC)", combined)]
         }
         lines.forEach { print($0) }
+    }
+
+    /// The within-group AUC of `p` over `groups` (positions), and how many groups hold both outcomes: only those
+    /// give the advantages anything to rank.
+    static func withinGroupSummary(p: [Double], labels: [Bool], groups: [[Int]]) -> String {
+        let order = groups.flatMap { $0 }
+        let auc = RankAgreement.withinGroups(scores: order.map { p[$0] }, labels: order.map { labels[$0] },
+                                             groupSize: groups.first?.count ?? 1)
+        let mixed = groups.filter { group in Set(group.map { labels[$0] }).count == 2 }.count
+        return "within-group AUC \(auc.map { String(format: "%.3f", $0) } ?? "n/a (no group holds both outcomes)") "
+            + "over \(mixed) of \(groups.count) groups with both outcomes"
     }
 
     /// Accuracy at `threshold` (deciding on `decide`, default the scores), confusion counts, AUC of the scores `p`,

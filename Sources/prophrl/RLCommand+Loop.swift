@@ -113,7 +113,9 @@ extension RLTrainCommand {
         func record(iteration: Int) async throws {
             var episodes = await drain()
             guard let out else { return }
-            for k in episodes.indices { episodes[k].id = "\(episodes[k].task)-imagined-it\(iteration + 1)-\(k)" }
+            for k in episodes.indices {
+                episodes[k].id = ImaginedEpisodeID(task: episodes[k].task, iteration: iteration + 1, index: k).description
+            }
             try await out.save(contentsOf: episodes)
         }
     }

@@ -61,6 +61,16 @@ struct RLWorldCLITests {
             #expect(verdict == "success: recorded true, replayed true" || verdict == "success: recorded false, replayed false",
                     "\(replay.output)")
         }
+        // The judge checked on what the advantages use: its ranking inside each of the run's groups (here one of 2).
+        let grouped = try CLITests.run(["judge", "eval", "--judge", judge, "--data", imagined, "--group-size", "2"])
+        #expect(grouped.status == 0 && grouped.output.contains("; within-group AUC ")
+                && grouped.output.contains(" of 1 groups with both outcomes"), "\(grouped.output)")
+        for (arguments, message) in [(["--data", imagined, "--group-size", "3"], "--group-size: group 0 of iteration 1 has 2 rollouts, not 3"),
+                                     (["--data", demos, "--group-size", "2"], "is not an imagined rollout"),
+                                     (["--data", imagined, "--group-size", "0"], "--group-size: expected an integer ≥ 1")] {
+            let refused = try CLITests.run(["judge", "eval", "--judge", judge] + arguments)
+            #expect(refused.status != 0 && refused.output.contains(message), "\(arguments): \(refused.output)")
+        }
 
         // Starts one chunk into the recorded episodes: the shadow replays the recorded chunk first, so each stored
         // episode is the whole episode (recorded part, then the policy's) and replays in physics to its label.
