@@ -112,7 +112,7 @@ let package = Package(
         .testTarget(name: "BulletSimulatorTests",
                     dependencies: ["BulletSimulator", "BulletBridge", "SoftRaster", "PNGImage", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "ProphetDiTTests", dependencies: ["ProphetDiT", "TensorEngine", "ProphRLCore", "ProphRLTesting"]),
-        .testTarget(name: "VideoJudgeTests", dependencies: ["VideoJudge", "ProphRLCore", "ProphRLTesting"]),
+        .testTarget(name: "VideoJudgeTests", dependencies: ["VideoJudge", "ProphRLCore", "ProphRLTesting", "TensorEngine"]),
         .testTarget(name: "FlowPolicyTests",
                     dependencies: ["FlowPolicy", "TensorEngine", "ProphRL", "ProphRLCore", "ProphRLTesting"]),
         .testTarget(name: "HDF5EpisodesTests", dependencies: ["HDF5Episodes", "CHDF5", "ProphRLCore", "ProphRLTesting"]),

@@ -96,6 +96,51 @@ public actor VideoJudge: RewardModel {
         return Double(try loss.item())
     }
 
+    /// One AdamW step on the mean binary cross-entropy plus `rankingWeight` × the mean pairwise logistic loss
+    /// −log σ(z_s − z_f) over `pairs` (batch positions of a success and a failure from one RL group, z the logits);
+    /// returns the loss before the step.
+    ///
+    /// Group-normalised advantages use the reward only through its order inside each group, so the pairs teach the
+    /// judge what the binary loss alone learns least: which of two rollouts from the same start succeeded.
+    /// - Throws: ``ValidationError`` for an empty batch, mismatched counts, a negative weight, or a pair whose
+    ///   positions are out of range or not (success, failure).
+    public func trainStep(features: [[Float]], instructions: [String], labels: [Bool], pairs: [(success: Int, failure: Int)],
+                          rankingWeight: Double) throws -> Double {
+        try checkBatch(features, instructions)
+        try Validate.count(labels.count, equals: features.count, "labels")
+        guard rankingWeight >= 0, rankingWeight.isFinite else {
+            throw ValidationError.outOfRange(argument: "rankingWeight", expected: ">= 0", actual: rankingWeight)
+        }
+        for (i, pair) in pairs.enumerated() {
+            guard labels.indices.contains(pair.success), labels.indices.contains(pair.failure),
+                  labels[pair.success], !labels[pair.failure] else {
+                throw ValidationError.invalid(argument: "pairs[\(i)]", reason: "expected batch positions of a success and a "
+                                              + "failure, got (\(pair.success), \(pair.failure)) in a batch of \(labels.count)")
+            }
+        }
+        guard !pairs.isEmpty, rankingWeight > 0 else {
+            return try trainStep(features: features, instructions: instructions, labels: labels)
+        }
+        let target = try Tensor(labels.map { $0 ? Float(1) : 0 }, shape: [labels.count, 1])
+        let flat = features.flatMap { $0 }, ids = instructions.map(tokenizer.ids)
+        let (loss, grads) = try valueAndGrad(network) { net in
+            let logits = try net.logits(features: flat, wordIDs: ids)
+            let p = logits.sigmoid().clamped(min: 1e-6, max: 1 - 1e-6)
+            let likelihood = try (target * p.log()) + ((1 - target) * (1 - p).log())
+            let margin = try logits.gather(pairs.map(\.success)) - logits.gather(pairs.map(\.failure))
+            return try (-likelihood).mean() + Float(rankingWeight) * (try Self.softplus(-margin)).mean()
+        }
+        let (clipped, _) = clipGradientNorm(grads, maxNorm: 1)
+        try optimizer.update(network, gradients: clipped)
+        trainingSteps += 1
+        return Double(try loss.item())
+    }
+
+    /// log(1 + eˣ) = max(x, 0) + log(1 + e^−|x|), which keeps its gradient where a sigmoid would saturate.
+    static func softplus(_ x: Tensor) throws -> Tensor {
+        try x.relu() + ((-x.abs()).exp() + 1).log()
+    }
+
     /// The fraction of videos whose thresholded P(success) matches the label.
     /// - Throws: ``ValidationError`` for an empty batch or mismatched counts.
     public func accuracy(features: [[Float]], instructions: [String], labels: [Bool]) throws -> Double {

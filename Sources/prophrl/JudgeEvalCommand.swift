@@ -41,20 +41,20 @@ struct JudgeEvalCommand: ParsableCommand {
             // Each episode's features for every judge, then the episode is dropped: imagined-rollout files are large.
             let (_, judges) = try await option.load()
             var features = judges.map { _ in [[Float]]() }, labels: [Bool] = [], instructions: [String] = []
-            var ids: [String] = [], seeds: [UInt64] = []
-            func add(_ episode: Episode) throws {
+            var ids: [String] = [], seeds: [UInt64] = [], files: [Int] = []
+            func add(_ episode: Episode, file: Int) throws {
                 for (j, judge) in judges.enumerated() { features[j].append(try judge.features(episode.video, states: episode.states)) }
                 labels.append(episode.success)
                 instructions.append(episode.instruction)
                 ids.append(episode.id)
                 seeds.append(episode.seed)
+                files.append(file)
             }
-            if let replayed { try replayed.forEach(add) } else { try await JudgeCommand.forEachEpisode(data, task: task) { _, episode in try add(episode) } }
+            if let replayed { try replayed.forEach { try add($0, file: 0) } } else {
+                try await JudgeCommand.forEachEpisode(data, task: task) { _, file, episode in try add(episode, file: file) }
+            }
             let groups = try groupSize.map { size in
-                do { return try ImaginedEpisodeID.groups(ids: ids, seeds: seeds, groupSize: size) } catch let error as ProphRLCore.ValidationError {
-                    guard case .invalid(_, let reason) = error else { throw error }
-                    throw CLIError("--group-size: \(reason)")
-                }
+                try JudgeDataset.groups(files: files, episodeIDs: ids, seeds: seeds, groupSize: size, option: "--group-size")
             }
             func withGroups(_ line: String, _ p: [Double]) -> String {
                 guard let groups else { return line }

@@ -72,6 +72,35 @@ struct RLWorldCLITests {
             #expect(refused.status != 0 && refused.output.contains(message), "\(arguments): \(refused.output)")
         }
 
+        // Each file is grouped on its own (every --imagined-out file starts at iteration 1, group 0).
+        let twoFiles = try CLITests.run(["judge", "eval", "--judge", judge, "--data", imagined, "--data", imagined, "--group-size", "2"])
+        #expect(twoFiles.status == 0 && twoFiles.output.contains(" of 2 groups with both outcomes"), "\(twoFiles.output)")
+
+        // A judge trained on imagined rollouts in their RL groups: whole starts held out, minibatches of whole groups,
+        // the pairwise ranking loss over each group's (success, failure) pairs.
+        try Data(#"{"groupSize": 2, "groupsPerIteration": 4, "outerSteps": 2, "iterations": 1, "minibatchRollouts": 2}"#.utf8)
+            .write(to: URL(fileURLWithPath: "\(dir)/rl4.json"))
+        let fourGroups = "\(dir)/imagined4.hdf5", ranked = "\(dir)/ranked.sqlite"
+        let four = try CLITests.run(["rl", "train", "--policy", sft, "--task", "pick-bottle", "--config", "\(dir)/rl4.json",
+                                     "--world", prophet, "--starts", demos, "--reward", "judge-p:\(judge)", "--physics-shadow",
+                                     "--imagined-out", fourGroups, "--out", "\(dir)/rl4.sqlite"])
+        #expect(four.status == 0, "\(four.output)")
+        let rankedTrain = try CLITests.run(["judge", "train", "--data", fourGroups, "--group-size", "2", "--ranking-weight", "1",
+                                            "--held-out", "0.5", "--steps", "3", "--out", ranked])
+        #expect(rankedTrain.status == 0 && rankedTrain.output.contains("held-out groups (new starts): within-group AUC "),
+                "\(rankedTrain.output)")
+        let rankedShow = try CLITests.run(["runs", "show", ranked])
+        #expect(rankedShow.output.contains("\"rankingWeight\"") && rankedShow.output.contains("\"groupSize\""), "\(rankedShow.output)")
+        for (arguments, message) in [(["--data", fourGroups, "--ranking-weight", "1"], "--ranking-weight: needs --group-size"),
+                                     (["--data", fourGroups, "--group-size", "2", "--ranking-weight=-1"], "--ranking-weight: expected a number ≥ 0"),
+                                     (["--data", demos, "--group-size", "2"], "is not an imagined rollout"),
+                                     (["--data", imagined, "--group-size", "2"], "--group-size: 1 starts are too few to hold out 1"),
+                                     (["--data", fourGroups, "--group-size", "2", "--generated-data", imagined],
+                                      "--group-size: give the imagined rollouts as --data")] {
+            let refused = try CLITests.run(["judge", "train", "--held-out", "0.5", "--steps", "1", "--out", "\(dir)/refused.sqlite"] + arguments)
+            #expect(refused.status != 0 && refused.output.contains(message), "\(arguments): \(refused.output)")
+        }
+
         // Starts one chunk into the recorded episodes: the shadow replays the recorded chunk first, so each stored
         // episode is the whole episode (recorded part, then the policy's) and replays in physics to its label.
         let midImagined = "\(dir)/imagined-mid.hdf5"
