@@ -27,6 +27,9 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
     /// States sampled evenly from the rollout's states before each chunk (first and last included), each read as
     /// the end effector's displacement from the first state (per 10 cm) and its gripper command; 0: video only.
     public var statePoints = 0
+    /// 1: each sampled frame is read as its change from the first sampled frame (which becomes zeros), so the start's
+    /// look cancels and what the rollout did remains; 0: the frames as they are.
+    public var differenceFrames = 0
 
     /// The defaults.
     public init() {}
@@ -44,6 +47,9 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
                               (patchWidth, "patchWidth"), (hiddenWidth, "hiddenWidth"), (vocabularySize, "vocabularySize"),
                               (wordWidth, "wordWidth")] {
             try Validate.atLeastOne(value, name)
+        }
+        guard differenceFrames == 0 || differenceFrames == 1 else {
+            throw ValidationError.outOfRange(argument: "differenceFrames", expected: "0 or 1", actual: Double(differenceFrames))
         }
         guard statePoints >= 0 else { throw ValidationError.outOfRange(argument: "statePoints", expected: ">= 0", actual: Double(statePoints)) }
         guard imageSize % patchSize == 0 else {
@@ -87,6 +93,7 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
             case "vocabularySize": vocabularySize = v
             case "wordWidth": wordWidth = v
             case "statePoints": statePoints = v
+            case "differenceFrames": differenceFrames = v
             default: throw ValidationError.invalid(argument: key, reason: "unknown judge config key")
             }
         }
@@ -100,7 +107,7 @@ public struct VideoJudgeConfiguration: Sendable, Equatable {
             ("imageSize", i(imageSize)), ("patchSize", i(patchSize)), ("patchWidth", i(patchWidth)),
             ("hiddenWidth", i(hiddenWidth)), ("vocabularySize", i(vocabularySize)), ("wordWidth", i(wordWidth)),
             ("learningRate", .number(learningRate)), ("weightDecay", .number(weightDecay)), ("threshold", .number(threshold)),
-            ("statePoints", i(statePoints)),
+            ("statePoints", i(statePoints)), ("differenceFrames", i(differenceFrames)),
         ])
     }
 }

@@ -1,7 +1,8 @@
 import ProphRLCore
 
 /// The judge's raw input from a clip: `sampledFrames` frames spread evenly over the clip (first and last
-/// included), each average-pooled to `imageSize`² and cut into patches, values in [−0.5, 0.5]; then, for a judge
+/// included), each average-pooled to `imageSize`² and cut into patches, values in [−0.5, 0.5] (with
+/// `differenceFrames`, each frame's change from the first, in [−1, 1]); then, for a judge
 /// that reads states, `statePoints` states spread evenly over the rollout's states before each chunk.
 public enum VideoJudgeFeatures {
     /// Values per sampled state: the end effector's displacement from the first state (x, y, z) and its gripper.
@@ -36,6 +37,11 @@ public enum VideoJudgeFeatures {
         out.reserveCapacity(c.sampledFrames * c.imageSize * c.imageSize * 3)
         for index in frameIndices(count: clip.frames.count, sampled: c.sampledFrames) {
             out += try patches(clip.frames[index], c)
+        }
+        guard c.differenceFrames == 1 else { return out }
+        let first = Array(out.prefix(c.imageSize * c.imageSize * 3))
+        for start in stride(from: out.count - first.count, through: 0, by: -first.count) {
+            for k in 0..<first.count { out[start + k] -= first[k] }
         }
         return out
     }

@@ -48,7 +48,8 @@ struct JudgeTrainCommand: ParsableCommand {
         rollouts with 'sim collect' (expert; add --waypoint-noise for noisy experts that sometimes fail).
         Config keys (JSON, VideoJudgeConfiguration): seed 0, sampledFrames 4, imageSize 16, patchSize 4, patchWidth 16,
         hiddenWidth 32, vocabularySize 64, wordWidth 16, learningRate 3e-3, weightDecay 1e-4, threshold 0.5, statePoints 0
-        (above 0: the judge also reads that many of each episode's states before its chunks, as displacement and gripper).
+        (above 0: the judge also reads that many of each episode's states before its chunks, as displacement and gripper),
+        differenceFrames 0 (1: each sampled frame is read as its change from the first, so the start's look cancels).
         """)
 
     @Option(help: "HDF5 episode file(s) with success labels (repeatable).") var data: [String]

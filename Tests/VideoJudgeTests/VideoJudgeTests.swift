@@ -76,6 +76,27 @@ private func syntheticClip(success: Bool, rng: inout SeededGenerator, size: Int 
         #expect(a == b)
     }
 
+    @Test func differenceFramesAreEachFramesChangeFromTheFirst() throws {
+        var plain = VideoJudgeConfiguration()
+        plain.sampledFrames = 3
+        var difference = plain
+        difference.differenceFrames = 1
+        var rng = SeededGenerator(seed: 12)
+        let clip = try syntheticClip(success: true, rng: &rng)
+        let a = try VideoJudgeFeatures.features(clip, plain), b = try VideoJudgeFeatures.features(clip, difference)
+        let frame = plain.imageSize * plain.imageSize * 3
+        #expect(a.count == b.count && a.count == 3 * frame)
+        #expect(b.prefix(frame).allSatisfy { $0 == 0 })
+        for i in frame..<a.count { #expect(Swift.abs(b[i] - (a[i] - a[i % frame])) < 1e-6) }
+        #expect(b.suffix(frame).contains { Swift.abs($0) > 0.3 }, "the square appears in the last frame")
+        var bad = plain
+        #expect(throws: ValidationError.self) { try bad.apply([("differenceFrames", .integer(2))]); try bad.validate() }
+        var parsed = VideoJudgeConfiguration()
+        guard case .object(let members) = difference.json else { Issue.record("json is not an object"); return }
+        try parsed.apply(members)
+        #expect(parsed == difference)
+    }
+
     @Test func badInputsAreTypedErrors() async throws {
         var bad = VideoJudgeConfiguration(); bad.patchSize = 5
         #expect(throws: ValidationError.self) { try VideoJudge(configuration: bad) }
