@@ -81,19 +81,7 @@ public actor VideoJudge: RewardModel {
     /// One AdamW step on the mean binary cross-entropy of the batch; returns the loss before the step.
     /// - Throws: ``ValidationError`` for an empty batch or mismatched counts.
     public func trainStep(features: [[Float]], instructions: [String], labels: [Bool]) throws -> Double {
-        try checkBatch(features, instructions)
-        try Validate.count(labels.count, equals: features.count, "labels")
-        let target = try Tensor(labels.map { $0 ? Float(1) : 0 }, shape: [labels.count, 1])
-        let flat = features.flatMap { $0 }, ids = instructions.map(tokenizer.ids)
-        let (loss, grads) = try valueAndGrad(network) { net in
-            let p = try net.logits(features: flat, wordIDs: ids).sigmoid().clamped(min: 1e-6, max: 1 - 1e-6)
-            let likelihood = try (target * p.log()) + ((1 - target) * (1 - p).log())
-            return try (-likelihood).mean()
-        }
-        let (clipped, _) = clipGradientNorm(grads, maxNorm: 1)
-        try optimizer.update(network, gradients: clipped)
-        trainingSteps += 1
-        return Double(try loss.item())
+        try trainStep(features: features, instructions: instructions, labels: labels, pairs: [], rankingWeight: 0)
     }
 
     /// One AdamW step on the mean binary cross-entropy plus `rankingWeight` × the mean pairwise logistic loss
@@ -118,17 +106,17 @@ public actor VideoJudge: RewardModel {
                                               + "failure, got (\(pair.success), \(pair.failure)) in a batch of \(labels.count)")
             }
         }
-        guard !pairs.isEmpty, rankingWeight > 0 else {
-            return try trainStep(features: features, instructions: instructions, labels: labels)
-        }
+        let ranked = !pairs.isEmpty && rankingWeight > 0
         let target = try Tensor(labels.map { $0 ? Float(1) : 0 }, shape: [labels.count, 1])
         let flat = features.flatMap { $0 }, ids = instructions.map(tokenizer.ids)
         let (loss, grads) = try valueAndGrad(network) { net in
             let logits = try net.logits(features: flat, wordIDs: ids)
             let p = logits.sigmoid().clamped(min: 1e-6, max: 1 - 1e-6)
             let likelihood = try (target * p.log()) + ((1 - target) * (1 - p).log())
+            let crossEntropy = try (-likelihood).mean()
+            guard ranked else { return crossEntropy }
             let margin = try logits.gather(pairs.map(\.success)) - logits.gather(pairs.map(\.failure))
-            return try (-likelihood).mean() + Float(rankingWeight) * (try Self.softplus(-margin)).mean()
+            return try crossEntropy + Float(rankingWeight) * (try Self.softplus(-margin)).mean()
         }
         let (clipped, _) = clipGradientNorm(grads, maxNorm: 1)
         try optimizer.update(network, gradients: clipped)
