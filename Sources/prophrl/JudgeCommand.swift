@@ -98,11 +98,11 @@ struct JudgeTrainCommand: ParsableCommand {
         }
         var rng = SeededGenerator(seed: configuration.seed).fork(0x5eed)
         // Real and Prophet-generated episodes are split separately, so each has its own held-out set and accuracy.
-        // Imagined RL groups are split whole, so the held-out groups are starts the judge never saw.
         let groups = try grouping.map { try all.groups(groupSize: $0.groupSize, option: "--group-size") } ?? []
         var test: [Int] = [], train: [Int] = [], testGroups: [[Int]] = [], trainGroups: [[Int]] = []
         if grouping != nil {
-            // By start: runs with one RL seed draw the same starts, so a start is held out in all of its groups.
+            // Split by start, not by group: runs drawing from one --starts file meet the same starts, so a held-out
+            // start is held out in all of its groups and is one the judge never saw.
             let starts = Array(Set(groups.map { all.seeds[$0[0]] })).sorted()
             let (heldStarts, _) = try Self.split(Array(starts.indices), heldOut: heldOut, rng: &rng, option: "--group-size",
                                                  unit: "starts")
@@ -145,7 +145,7 @@ struct JudgeTrainCommand: ParsableCommand {
         for step in 0..<steps {
             let loss: Double
             if let grouping {
-                // Whole groups, so that every pair of a success and a failure from one start is in the batch.
+                // Whole groups, so that every pair of a success and a failure from one group is in the batch.
                 let drawn = (0..<max(1, batch / grouping.groupSize)).map { _ in
                     trainGroups[Int(batchRNG.nextUniform() * Double(trainGroups.count)) % trainGroups.count]
                 }
@@ -169,15 +169,12 @@ struct JudgeTrainCommand: ParsableCommand {
         var metrics = ["train_accuracy": trainAccuracy, "heldout_accuracy": testAccuracy, "heldout_success_rate": baseRate]
         if grouping != nil {
             let p = try await judge.probabilities(features: teF, instructions: teI)
-            let byPosition = Dictionary(uniqueKeysWithValues: zip(test, p))
-            ranking = JudgeEvalCommand.withinGroupSummary(p: all.labels.indices.map { byPosition[$0] ?? 0 }, labels: all.labels,
-                                                          groups: testGroups)
-            ranking += "; overall AUC " + (RankAgreement.overall(scores: p, labels: teL).map { String(format: "%.3f", $0) } ?? "n/a (one class)")
-            if let auc = RankAgreement.withinGroups(scores: testGroups.flatMap { $0 }.map { byPosition[$0]! },
-                                                    labels: testGroups.flatMap { $0 }.map { all.labels[$0] },
-                                                    groupSize: testGroups.first?.count ?? 1) {
-                metrics["heldout_within_group_auc"] = auc
-            }
+            var scores = [Double](repeating: 0, count: all.count)   // indexed by position; only the held-out ones are read
+            for (position, score) in zip(test, p) { scores[position] = score }
+            let withinGroups = JudgeEvalCommand.withinGroupSummary(p: scores, labels: all.labels, groups: testGroups)
+            ranking = withinGroups.text + "; overall AUC "
+                + (RankAgreement.overall(scores: p, labels: teL).map { String(format: "%.3f", $0) } ?? "n/a (one class)")
+            if let auc = withinGroups.auc { metrics["heldout_within_group_auc"] = auc }
         }
         if !generatedTest.isEmpty {
             let (gF, gI, gL) = pick(generatedTest)

@@ -58,7 +58,7 @@ struct JudgeEvalCommand: ParsableCommand {
             }
             func withGroups(_ line: String, _ p: [Double]) -> String {
                 guard let groups else { return line }
-                return line + "; " + Self.withinGroupSummary(p: p, labels: labels, groups: groups)
+                return line + "; " + Self.withinGroupSummary(p: p, labels: labels, groups: groups).text
             }
             var perJudge: [[Double]] = []
             for (judge, judgeFeatures) in zip(judges, features) {
@@ -81,15 +81,15 @@ struct JudgeEvalCommand: ParsableCommand {
         lines.forEach { print($0) }
     }
 
-    /// The within-group AUC of `p` over `groups` (positions), and how many groups hold both outcomes: only those
-    /// give the advantages anything to rank.
-    static func withinGroupSummary(p: [Double], labels: [Bool], groups: [[Int]]) -> String {
+    /// The within-group AUC of `p` over `groups` (positions), and a line with it and how many groups hold both
+    /// outcomes: only those give the advantages anything to rank.
+    static func withinGroupSummary(p: [Double], labels: [Bool], groups: [[Int]]) -> (text: String, auc: Double?) {
         let order = groups.flatMap { $0 }
         let auc = RankAgreement.withinGroups(scores: order.map { p[$0] }, labels: order.map { labels[$0] },
                                              groupSize: groups.first?.count ?? 1)
         let mixed = groups.filter { group in Set(group.map { labels[$0] }).count == 2 }.count
-        return "within-group AUC \(auc.map { String(format: "%.3f", $0) } ?? "n/a (no group holds both outcomes)") "
-            + "over \(mixed) of \(groups.count) groups with both outcomes"
+        return ("within-group AUC \(auc.map { String(format: "%.3f", $0) } ?? "n/a (no group holds both outcomes)") "
+                + "over \(mixed) of \(groups.count) groups with both outcomes", auc)
     }
 
     /// Accuracy at `threshold` (deciding on `decide`, default the scores), confusion counts, AUC of the scores `p`,
